@@ -1,0 +1,3 @@
+from cchc_bot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,176 @@
+"""Load and validate a knowledge folder in one pass, reporting every problem at once.
+
+`check_knowledge` never raises for content problems: it returns every error and warning
+(with file, line and entry id) and the knowledge base when there were no errors.
+`load_knowledge` is all-or-nothing: any error raises `KnowledgeError` listing them all, so a
+failed reload can keep the previous knowledge base in service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from yaml import Mark
+from yaml.nodes import Node, ScalarNode
+
+from cchc_bot.knowledge.checks import (
+    check_freshness,
+    check_golden_ids,
+    check_see_also,
+    check_unique_ids,
+    check_unique_questions,
+)
+from cchc_bot.knowledge.entries import ParsedEntry, read_topic_file
+from cchc_bot.knowledge.model import EntryKind, KnowledgeBase, Topic
+from cchc_bot.knowledge.problems import KnowledgeError, Problem, Problems
+from cchc_bot.knowledge.sections import (
+    GoldenFile,
+    SynonymsFile,
+    check_synonyms_stable,
+    read_agency,
+    read_golden,
+    read_synonyms,
+)
+from cchc_bot.knowledge.yaml_nodes import Reader, read_yaml
+
+YAML_SUFFIXES = (".yaml", ".yml")
+TOPIC_FOLDERS: tuple[tuple[str, EntryKind], ...] = (("faq", "faq"), ("procedures", "procedure"))
+AGENCY_FILE = "agency.yaml"
+SYNONYMS_FILE = "synonyms.yaml"
+GOLDEN_FILE = "golden.yaml"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Everything `check_knowledge` found; `knowledge` is None whenever there are errors."""
+
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    knowledge: KnowledgeBase | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.errors + self.warnings
+
+
+def load_knowledge(root: str | Path, *, today: date | None = None) -> KnowledgeBase:
+    """The knowledge base in `root`; raises KnowledgeError listing every error."""
+    report = check_knowledge(root, today=today)
+    if report.knowledge is None:
+        raise KnowledgeError(report.errors)
+    return report.knowledge
+
+
+def check_knowledge(
+    root: str | Path,
+    *,
+    today: date | None = None,
+    review_max_age_days: int = 365,
+) -> CheckReport:
+    """Validate the folder and build the knowledge base when it has no errors."""
+    folder = Path(root)
+    today = today or date.today()
+    problems = Problems()
+    if not folder.is_dir():
+        problems.error(f"không tìm thấy thư mục tri thức '{folder}'")
+        return CheckReport(problems.errors, problems.warnings, None)
+
+    agency = None
+    agency_path = folder / AGENCY_FILE
+    if agency_path.is_file():
+        node = read_yaml(agency_path, AGENCY_FILE, problems)
+        if node is not None:
+            agency = read_agency(node, Reader(problems, AGENCY_FILE))
+    else:
+        hint = " (đang có agency.yml: hãy đổi tên thành agency.yaml)"
+        has_yml = (folder / "agency.yml").is_file()
+        problems.error(f"thiếu tệp bắt buộc {AGENCY_FILE}{hint if has_yml else ''}", AGENCY_FILE)
+
+    syn_reader = Reader(problems, SYNONYMS_FILE)
+    syn_node = _optional_yaml(folder, SYNONYMS_FILE, problems)
+    synonyms = read_synonyms(syn_node, syn_reader) if syn_node is not None else SynonymsFile()
+    normalizer = check_synonyms_stable(synonyms, syn_reader)
+
+    topics, parsed = _read_topics(folder, problems)
+
+    golden_node = _optional_yaml(folder, GOLDEN_FILE, problems)
+    golden = GoldenFile()
+    if golden_node is not None:
+        golden = read_golden(golden_node, Reader(problems, GOLDEN_FILE))
+
+    ids = check_unique_ids(parsed, problems)
+    check_unique_questions(parsed, normalizer, problems)
+    check_see_also(parsed, ids, problems)
+    check_golden_ids(golden.refs, ids, problems)
+    check_freshness(parsed, today, review_max_age_days, problems)
+
+    errors = _in_file_order(problems.errors)
+    knowledge = None
+    if not errors and agency is not None:
+        knowledge = KnowledgeBase(
+            root=str(folder),
+            agency=agency,
+            entries=tuple(p.entry for p in parsed),
+            topics=tuple(topics),
+            synonyms=synonyms.synonyms,
+            golden=tuple(golden.cases),
+        )
+    return CheckReport(errors, _in_file_order(problems.warnings), knowledge)
+
+
+def _in_file_order(found: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    """Folder-wide problems first, then by file and line (the order an editor fixes them)."""
+    return tuple(sorted(found, key=lambda p: (p.file is not None, p.file or "", p.line or 0)))
+
+
+def _optional_yaml(folder: Path, name: str, problems: Problems) -> Node | None:
+    """The file's nodes; a null node when it is absent (same as empty), None when broken."""
+    path = folder / name
+    if not path.is_file():
+        start = Mark(name, 0, 0, 0, None, None)
+        return ScalarNode("tag:yaml.org,2002:null", "", start, start)
+    return read_yaml(path, name, problems)
+
+
+def _read_topics(folder: Path, problems: Problems) -> tuple[list[Topic], list[ParsedEntry]]:
+    """All faq/ and procedures/ files, in sorted order, with their entries."""
+    topics: list[Topic] = []
+    parsed: list[ParsedEntry] = []
+    seen_keys: dict[str, str] = {}
+    for sub, kind in TOPIC_FOLDERS:
+        directory = folder / sub
+        if not directory.is_dir():
+            if directory.exists():
+                problems.warning(f"'{sub}' phải là một thư mục; đã bỏ qua", sub)
+            continue
+        for path in sorted(directory.iterdir(), key=lambda p: p.name):
+            rel = f"{sub}/{path.name}"
+            if path.name.startswith("."):
+                continue
+            if path.is_dir():
+                problems.warning("thư mục con không được đọc; hãy để tệp ngay trong " + sub, rel)
+                continue
+            if path.suffix.lower() not in YAML_SUFFIXES:
+                problems.warning("không phải tệp YAML (.yaml/.yml); đã bỏ qua", rel)
+                continue
+            key = f"{sub}/{path.stem}"
+            if key in seen_keys:
+                problems.error(
+                    f"trùng tên chủ đề với tệp {seen_keys[key]}; hãy đổi tên một tệp", rel
+                )
+                continue
+            seen_keys[key] = rel
+            node = read_yaml(path, rel, problems)
+            if node is None:
+                continue  # unreadable or a syntax error, already reported
+            found = read_topic_file(node, key, kind, Reader(problems, rel))
+            if found.topic is not None:
+                topics.append(found.topic)
+            parsed.extend(found.entries)
+    return topics, parsed

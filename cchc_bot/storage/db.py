@@ -1,0 +1,277 @@
+"""The database handle: engine set-up, migrations, schema check, health check, transactions.
+
+Supported URLs: ``sqlite:///path/to/file.db`` and ``postgresql+psycopg://…`` (``postgresql://``
+and ``postgres://`` are rewritten to the psycopg driver). The URL is always passed in; nothing
+here reads the environment.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from cchc_bot.storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_BUSY_TIMEOUT_MS = 5000
+POSTGRES_CONNECT_TIMEOUT_S = 10
+# pg_advisory_xact_lock key so that several processes running `db upgrade` take turns.
+_MIGRATION_LOCK_KEY = 0x0CC4C0DB
+# Execution option telling the SQLite "begin" hook to take the write lock up front.
+_SQLITE_WRITE = "cchc_sqlite_begin_immediate"
+_WRITE_ATTEMPTS = 4
+_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+_PASSWORD_IN_URL = re.compile(r"(?P<head>://[^:/?#@]*:)[^@/?#]*@")
+
+
+def mask_password(url: str) -> str:
+    """Return ``url`` with any password replaced by ``***`` (safe for logs and messages)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return _PASSWORD_IN_URL.sub(r"\g<head>***@", url)
+
+
+def _normalise_url(raw: str) -> URL:
+    try:
+        url = make_url(raw.strip())
+    except (ArgumentError, ValueError) as exc:
+        raise StorageError(
+            f"URL cơ sở dữ liệu không hợp lệ / invalid database URL: {mask_password(raw)!r}"
+        ) from exc
+    if url.drivername in {"postgresql", "postgres", "postgresql+psycopg"}:
+        return url.set(drivername="postgresql+psycopg")
+    if url.drivername in {"sqlite", "sqlite+pysqlite"}:
+        return url
+    raise StorageError(
+        f"Unsupported database URL {url.render_as_string(hide_password=True)!r}: "
+        "use sqlite:///path/to/file.db or postgresql+psycopg://user:password@host:port/db"
+    )
+
+
+class Database:
+    """One engine for one database URL; dispose it with :meth:`close` (or ``with Database(…)``)."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self._url = _normalise_url(url)
+        self.masked_url = self._url.render_as_string(hide_password=True)
+        self.backend = self._url.get_backend_name()  # "sqlite" | "postgresql"
+        if self.backend == "sqlite":
+            self._engine = create_engine(self._url, echo=echo)
+            _install_sqlite_hooks(self._engine, self._url.database)
+        else:
+            connect_args: dict[str, Any] = {}
+            if "connect_timeout" not in self._url.query:
+                connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
+            self._engine = create_engine(
+                self._url, echo=echo, pool_pre_ping=True, connect_args=connect_args
+            )
+
+    def __repr__(self) -> str:
+        return f"Database({self.masked_url!r})"
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every pooled connection (a later call simply reconnects)."""
+        self._engine.dispose()
+
+    # -- health and schema ---------------------------------------------------------------
+
+    def ping(self) -> bool:
+        """True when the database answers ``SELECT 1`` (for health checks; never raises)."""
+        try:
+            with self._connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except (StorageError, SQLAlchemyError) as exc:
+            log.warning("Database ping failed for %s: %s", self.masked_url, exc)
+            return False
+        return True
+
+    def alembic_config(self) -> Config:
+        """An Alembic ``Config`` built in code (no alembic.ini) for this database."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.set_main_option("path_separator", "os")
+        # ConfigParser interpolation: a literal % in a password must be doubled.
+        config.set_main_option(
+            "sqlalchemy.url", self._url.render_as_string(hide_password=False).replace("%", "%%")
+        )
+        return config
+
+    def head_revision(self) -> str:
+        """The newest migration revision this version of cchc-bot ships."""
+        head = ScriptDirectory.from_config(self.alembic_config()).get_current_head()
+        if head is None:  # pragma: no cover - the package always ships migrations
+            raise StorageError("No migrations found in " + str(MIGRATIONS_DIR))
+        return head
+
+    def current_revision(self) -> str | None:
+        """The revision the database is at, or None for an empty (never migrated) database."""
+        with self._connect() as conn:
+            try:
+                heads = MigrationContext.configure(conn).get_current_heads()
+            except DBAPIError as exc:
+                raise self._translate(exc) from exc
+        return heads[0] if heads else None
+
+    def check_schema(self) -> None:
+        """Raise :class:`SchemaOutOfDate` unless the database is at the migration head."""
+        head = self.head_revision()
+        current = self.current_revision()
+        if current == head:
+            return
+        if current is not None and not self._knows_revision(current):
+            raise SchemaOutOfDate(
+                f"Cơ sở dữ liệu {self.masked_url} đang ở phiên bản {current} mà bản cchc-bot "
+                f"này không biết (cần {head}): hãy cài đúng phiên bản cchc-bot rồi chạy "
+                f"`cchc-bot db upgrade`. / Database {self.masked_url} is at revision {current}, "
+                f"unknown to this cchc-bot (expects {head}): install the matching cchc-bot "
+                "version, then run `cchc-bot db upgrade`."
+            )
+        shown = current or "trống/empty"
+        raise SchemaOutOfDate(
+            f"Cơ sở dữ liệu {self.masked_url} chưa được cập nhật (hiện tại: {shown}, cần: "
+            f"{head}). Hãy chạy `cchc-bot db upgrade`. / Database schema is out of date "
+            f"(current: {shown}, required: {head}); run `cchc-bot db upgrade`."
+        )
+
+    def _knows_revision(self, revision: str) -> bool:
+        try:
+            script = ScriptDirectory.from_config(self.alembic_config())
+            return script.get_revision(revision) is not None
+        except CommandError:
+            return False
+
+    # -- migrations ------------------------------------------------------------------------
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Apply the Alembic migrations up to ``revision`` in one transaction (safe to repeat)."""
+        self._migrate(command.upgrade, revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Revert migrations down to ``revision`` (``"base"`` empties the schema)."""
+        self._migrate(command.downgrade, revision)
+
+    def _migrate(self, step: Callable[[Config, str], None], revision: str) -> None:
+        config = self.alembic_config()
+        with self._connect(write=True) as conn:
+            try:
+                with conn.begin():
+                    if self.backend == "postgresql":
+                        conn.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+                        )
+                    config.attributes["connection"] = conn
+                    step(config, revision)
+            except DBAPIError as exc:
+                raise self._translate(exc) from exc
+            except CommandError as exc:
+                raise StorageError(f"Migration to {revision!r} failed: {exc}") from exc
+        log.info("Database %s migrated to %s", self.masked_url, revision)
+
+    # -- transactions (for the storage package) --------------------------------------------
+
+    def run(self, work: Callable[[Session], T], *, write: bool = False) -> T:
+        """Run ``work(session)`` in one transaction, commit, and return its result.
+
+        ``write=True`` takes SQLite's write lock at BEGIN (``BEGIN IMMEDIATE``) so concurrent
+        writers queue on the busy timeout instead of failing half-way; a transaction that still
+        hits a lock (or a PostgreSQL serialization failure or deadlock) is retried a few times.
+        Database errors come out as :class:`StorageError` subclasses.
+        """
+        attempt = 1
+        while True:
+            try:
+                with (
+                    self._connect(write=write) as conn,
+                    Session(bind=conn, expire_on_commit=False) as session,
+                    session.begin(),
+                ):
+                    return work(session)
+            except DBAPIError as exc:
+                if write and attempt < _WRITE_ATTEMPTS and self._is_retryable(exc):
+                    log.warning("Database busy (attempt %d), retrying: %s", attempt, exc.orig)
+                    time.sleep(0.05 * 2**attempt * random.uniform(0.5, 1.5))
+                    attempt += 1
+                    continue
+                raise self._translate(exc) from exc
+            except SQLAlchemyError as exc:
+                raise StorageError(f"Database error on {self.masked_url}: {exc}") from exc
+
+    def _connect(self, *, write: bool = False) -> Connection:
+        try:
+            conn = self._engine.connect()
+        except (DBAPIError, OSError) as exc:
+            raise self._unavailable(exc) from exc
+        if write:
+            conn.execution_options(**{_SQLITE_WRITE: True})
+        return conn
+
+    def _is_retryable(self, exc: DBAPIError) -> bool:
+        if self.backend == "sqlite":
+            return "locked" in str(exc.orig) or "busy" in str(exc.orig)
+        return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
+
+    def _unavailable(self, exc: BaseException) -> DatabaseUnavailable:
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        if self._url.password:
+            reason = reason.replace(str(self._url.password), "***")
+        return DatabaseUnavailable(
+            f"Không mở/kết nối được cơ sở dữ liệu / cannot open or reach the database "
+            f"{self.masked_url}: {reason}"
+        )
+
+    def _translate(self, exc: DBAPIError) -> StorageError:
+        if exc.connection_invalidated:
+            return self._unavailable(exc)
+        return StorageError(f"Database error on {self.masked_url}: {exc.orig}")
+
+
+def _install_sqlite_hooks(engine: Engine, database: str | None) -> None:
+    """Parent directory, WAL, busy timeout, foreign keys, and BEGIN (IMMEDIATE) by ourselves."""
+    in_memory = not database or database == ":memory:" or database.startswith("file:")
+
+    @event.listens_for(engine, "do_connect")
+    def _make_parent_dir(*_: object) -> None:
+        if not in_memory:
+            Path(str(database)).parent.mkdir(parents=True, exist_ok=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
+        # Let SQLAlchemy (the "begin" hook below) emit BEGIN instead of the sqlite3 module.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(_SQLITE_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

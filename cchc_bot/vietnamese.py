@@ -1,0 +1,261 @@
+"""Vietnamese text normalisation for matching: one pipeline for questions and queries alike.
+
+The pipeline folds everything to plain ASCII syllables, so accented, unaccented and
+differently-accented spellings meet: NFC/NFD and both tone placements (hòa/hoà), case,
+diacritics (đ → d), zero-width characters, emoji and punctuation, Telex/VNI leftovers typed
+without an input method ("baanf" → ban, "ba6n" → ban), stretched letters ("đượccc"), and
+finally abbreviation, teencode and synonym expansion ("tn" → tot nghiep) with filler words
+("ạ", "cho em hỏi") dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from collections.abc import Iterable, Sequence
+
+from cchc_bot.chat_abbreviations import CHAT_ABBREVIATIONS, CHAT_FILLER, REGIONAL_VARIANTS
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_MAX_EXPANSION_PASSES = 4
+
+# --- tone marks --------------------------------------------------------------------------
+
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
+_SHAPE_MARKS = {"\u0302", "\u0306", "\u031b"}  # circumflex (â ê ô), breve (ă), horn (ơ ư)
+_VOWELS = set("aeiouy")
+_NEW_STYLE_PAIRS = {"oa", "oe", "uy"}  # open syllables whose tone sits on the second vowel
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC without invisible characters (zero-width spaces, soft hyphens, BOM)."""
+    return unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+
+
+def fold(text: str) -> str:
+    """Lower-case and remove every diacritic: 'Đăng ký THPT' → 'dang ky thpt'."""
+    decomposed = unicodedata.normalize("NFD", nfc(text).lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _place_tone(letters: list[tuple[str, set[str]]], tone: str) -> int:
+    """Index of the letter that carries the tone mark in a syllable (modern placement)."""
+    vowel_idx = [i for i, (base, _) in enumerate(letters) if base in _VOWELS]
+    if not vowel_idx:
+        return -1
+    start = vowel_idx[0]
+    bases = "".join(base for base, _ in letters)
+    # 'qu' and 'gi' + vowel: the u / i belongs to the onset.
+    if start > 0 and bases[start - 1 : start + 1] in ("qu", "gi") and len(vowel_idx) > 1:
+        vowel_idx = vowel_idx[1:]
+    cluster = [i for i in vowel_idx if i <= vowel_idx[0] + 2]
+    shaped = [i for i in cluster if letters[i][1] & _SHAPE_MARKS]
+    if shaped:
+        return shaped[-1]  # ươ → on ơ; otherwise the one shaped vowel
+    closed = cluster[-1] + 1 < len(letters)
+    if len(cluster) == 1:
+        return cluster[0]
+    if closed or len(cluster) == 3:
+        return cluster[-1] if closed else cluster[1]
+    pair = "".join(letters[i][0] for i in cluster)
+    return cluster[1] if pair in _NEW_STYLE_PAIRS else cluster[0]
+
+
+def canonical_accents(text: str) -> str:
+    """NFC text with tone marks moved to one canonical place per syllable (hòa → hoà)."""
+
+    def fix(match: re.Match[str]) -> str:
+        word = unicodedata.normalize("NFD", match.group(0))
+        letters: list[tuple[str, set[str]]] = []
+        tone = ""
+        for ch in word:
+            if ch in _TONE_MARKS:
+                tone = ch
+            elif unicodedata.combining(ch) and letters:
+                letters[-1][1].add(ch)
+            else:
+                letters.append((ch, set()))
+        if not tone:
+            return match.group(0)
+        lowered = [(base.lower(), marks) for base, marks in letters]
+        where = _place_tone(lowered, tone)
+        if where < 0:
+            return match.group(0)
+        out = []
+        for i, (base, marks) in enumerate(letters):
+            out.append(base + "".join(sorted(marks)) + (tone if i == where else ""))
+        return unicodedata.normalize("NFC", "".join(out))
+
+    return _TOKEN.sub(fix, nfc(text))
+
+
+# --- keyboard leftovers ----------------------------------------------------------------
+
+_ONSETS = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx]"
+_NUCLEI = (
+    "uye|uya|uyu|uoi|uou|ieu|yeu|oai|oay|oeo|uay|uai|uau|uoi|"
+    "ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ya|ye|"
+    "a|e|i|o|u|y"
+)
+_CODAS = "ch|ng|nh|[cmnpt]"
+_SYLLABLE = re.compile(rf"^(?:{_ONSETS})?(?:{_NUCLEI})(?:{_CODAS})?$")
+_OO_WORDS = {"xoong", "boong", "goong", "coong", "soong", "loong", "moong"}
+_TELEX_TONES = "sfrxj"
+_TELEX_SHAPES = re.compile(r"uwow|uow|uwo|aa|aw|ee|oo|ow|uw|dd|w")
+_TELEX_FOLD = {"uwow": "uo", "uow": "uo", "uwo": "uo", "dd": "d", "w": "u"}
+_VNI = re.compile(r"^[a-z]+(?:[1-9][a-z]*)+$")
+
+
+def is_syllable(token: str) -> bool:
+    """Whether a folded token has the shape of one Vietnamese syllable."""
+    return bool(_SYLLABLE.match(token)) and not ("oo" in token and token not in _OO_WORDS)
+
+
+def _from_telex(token: str) -> str | None:
+    body = token
+    if body[-1] in _TELEX_TONES and len(body) > 1:
+        body = body[:-1]
+    body = _TELEX_SHAPES.sub(lambda m: _TELEX_FOLD.get(m.group(0), m.group(0)[0]), body)
+    return body if body != token and is_syllable(body) else None
+
+
+def _from_vni(token: str) -> str | None:
+    if not _VNI.match(token):
+        return None
+    digits = [ch for ch in token if ch.isdigit()]
+    if len(digits) != len(set(digits)) or sum(d in "12345" for d in digits) > 1:
+        return None
+    if "9" in digits and "d9" not in token:
+        return None
+    body = re.sub(r"[1-9]", "", token)
+    return body if is_syllable(body) else None
+
+
+def _collapse_stretch(token: str) -> str:
+    """'duoccc' → 'duoc', 'khoooong' → 'khong': stretched vowels and word endings shrink.
+
+    Only runs of three or more letters at the end of a word, or of vowels, are touched, so
+    abbreviations such as 'cccd' survive.
+    """
+    token = re.sub(r"([a-z])\1{2,}$", r"\1", token)
+    return re.sub(r"([aeiouy])\1{2,}", r"\1", token)
+
+
+_I_Y_SPELLING = re.compile(r"^(ngh|ng|nh|ch|gh|kh|ph|th|tr|[bcdghklmnprstv])y$")
+
+
+def _unify_i_y(token: str) -> str:
+    """Both spellings are in use (kĩ/kỹ, lí/lý, qui/quy): settle on one."""
+    if token == "qui":
+        return "quy"
+    return _I_Y_SPELLING.sub(r"\1i", token)
+
+
+@lru_cache(maxsize=65536)
+def repair_token(token: str) -> str:
+    """Undo keyboard leftovers in one folded token; tokens that already look right stay."""
+    if is_syllable(token) or not token.isascii():
+        return _unify_i_y(token)
+    token = _collapse_stretch(token)
+    if not is_syllable(token):
+        token = _from_telex(token) or _from_vni(token) or token
+    return _unify_i_y(token)
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded word tokens; punctuation, emoji and symbols separate tokens and disappear."""
+    return _TOKEN.findall(fold(text))
+
+
+# --- expansion -------------------------------------------------------------------------
+
+
+def _spelled(phrase: str) -> tuple[str, ...]:
+    """Tokens of a synonym-table phrase, spelled the way `Normalizer.tokens` spells them."""
+    return tuple(_unify_i_y(t) for t in tokenize(phrase))
+
+
+class Normalizer:
+    """Folds, repairs and expands text; build one per knowledge base and reuse it."""
+
+    def __init__(
+        self,
+        synonyms: Iterable[tuple[str, Sequence[str]]] = (),
+        filler: Iterable[str] = (),
+        *,
+        chat_defaults: bool = True,
+    ) -> None:
+        groups: list[tuple[str, Sequence[str]]] = []
+        fillers: list[str] = []
+        if chat_defaults:
+            groups.extend(CHAT_ABBREVIATIONS.items())
+            groups.extend(REGIONAL_VARIANTS.items())
+            fillers.extend(CHAT_FILLER)
+        groups.extend(synonyms)
+        fillers.extend(filler)
+        self._rules: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._protected: set[str] = set()
+        for canonical, variants in groups:
+            target = _spelled(canonical)
+            if not target:
+                continue
+            self._protected.update(target)
+            self._add_rule(target, target)
+            for variant in variants:
+                key = _spelled(variant)
+                if key:
+                    self._protected.update(key)
+                    self._add_rule(key, target)
+        for word in fillers:
+            key = _spelled(word)
+            if key and key not in self._rules:
+                self._rules[key] = ()
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for key in sorted(self._rules, key=len, reverse=True):
+            self._by_first.setdefault(key[0], []).append(key)
+
+    def _add_rule(self, key: tuple[str, ...], target: tuple[str, ...]) -> None:
+        known = self._rules.get(key)
+        if known is None or known == key:
+            self._rules[key] = target
+        elif target not in (known, key):
+            # One abbreviation, two meanings ("đk": đăng ký / điều kiện): keep both.
+            self._rules[key] = known + target
+
+    def _expand_once(self, tokens: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for key in self._by_first.get(tokens[i], ()):
+                if tuple(tokens[i : i + len(key)]) == key:
+                    out.extend(self._rules[key])
+                    i += len(key)
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def tokens(self, text: str) -> list[str]:
+        """Normalised tokens of `text` (folded, repaired, expanded, filler dropped)."""
+        raw = tokenize(text)
+        tokens = [_unify_i_y(t) if t in self._protected else repair_token(t) for t in raw]
+        for _ in range(_MAX_EXPANSION_PASSES):
+            expanded = self._expand_once(tokens)
+            if expanded == tokens:
+                break
+            tokens = expanded
+        return tokens
+
+    def normalize(self, text: str) -> str:
+        return " ".join(self.tokens(text))
+
+    def expansion_is_stable(self) -> list[str]:
+        """Canonical phrases whose own expansion changes them (a cycle in the synonyms)."""
+        unstable = []
+        for key, target in self._rules.items():
+            if target and self._expand_once(list(target)) != list(target):
+                unstable.append(" ".join(key))
+        return unstable
