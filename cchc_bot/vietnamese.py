@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
-from cchc_bot.chat_abbreviations import CHAT_ABBREVIATIONS, CHAT_FILLER, REGIONAL_VARIANTS
+from cchc_bot.lexicon import CHAT_ABBREVIATIONS, CHAT_FILLER, REGIONAL_VARIANTS
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _MAX_EXPANSION_PASSES = 4
 
@@ -31,13 +31,24 @@ _NEW_STYLE_PAIRS = {"oa", "oe", "uy"}  # open syllables whose tone sits on the s
 
 def nfc(text: str) -> str:
     """Unicode NFC without invisible characters (zero-width spaces, soft hyphens, BOM)."""
-    return unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def fold(text: str) -> str:
     """Lower-case and remove every diacritic: 'Đăng ký THPT' → 'dang ky thpt'."""
-    decomposed = unicodedata.normalize("NFD", nfc(text).lower().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    lowered = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).lower()
+    if lowered.isascii():
+        return lowered
+    return _COMBINING.sub("", unicodedata.normalize("NFD", lowered)).replace("đ", "d")
+
+
+def strip_diacritics(text: str) -> str:
+    """What a phone without a Vietnamese keyboard produces: 'Đăng ký' → 'Dang ky' (case kept)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", _COMBINING.sub("", decomposed))
 
 
 def _place_tone(letters: list[tuple[str, set[str]]], tone: str) -> int:
@@ -146,6 +157,7 @@ def _collapse_stretch(token: str) -> str:
 _I_Y_SPELLING = re.compile(r"^(ngh|ng|nh|ch|gh|kh|ph|th|tr|[bcdghklmnprstv])y$")
 
 
+@lru_cache(maxsize=65536)
 def _unify_i_y(token: str) -> str:
     """Both spellings are in use (kĩ/kỹ, lí/lý, qui/quy): settle on one."""
     if token == "qui":
@@ -213,8 +225,12 @@ class Normalizer:
             if key and key not in self._rules:
                 self._rules[key] = ()
         self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        self._single: dict[str, tuple[str, ...]] = {}
         for key in sorted(self._rules, key=len, reverse=True):
-            self._by_first.setdefault(key[0], []).append(key)
+            if len(key) == 1:
+                self._single[key[0]] = self._rules[key]
+            else:
+                self._by_first.setdefault(key[0], []).append(key)
 
     def _add_rule(self, key: tuple[str, ...], target: tuple[str, ...]) -> None:
         known = self._rules.get(key)
@@ -224,29 +240,45 @@ class Normalizer:
             # One abbreviation, two meanings ("đk": đăng ký / điều kiện): keep both.
             self._rules[key] = known + target
 
-    def _expand_once(self, tokens: list[str]) -> list[str]:
+    def _expand_once(self, tokens: list[str]) -> tuple[list[str], bool]:
+        """One left-to-right pass (longest phrase first); also says whether anything changed."""
         out: list[str] = []
+        changed = False
+        by_first, single = self._by_first, self._single
         i = 0
-        while i < len(tokens):
-            for key in self._by_first.get(tokens[i], ()):
-                if tuple(tokens[i : i + len(key)]) == key:
-                    out.extend(self._rules[key])
-                    i += len(key)
-                    break
-            else:
-                out.append(tokens[i])
+        n = len(tokens)
+        while i < n:
+            token = tokens[i]
+            keys = by_first.get(token)
+            if keys:
+                for key in keys:
+                    width = len(key)
+                    if tuple(tokens[i : i + width]) == key:
+                        target = self._rules[key]
+                        out.extend(target)
+                        changed = changed or target != key
+                        i += width
+                        break
+                else:
+                    keys = None
+            if not keys:
+                target = single.get(token)
+                if target is None:
+                    out.append(token)
+                else:
+                    out.extend(target)
+                    changed = changed or target != (token,)
                 i += 1
-        return out
+        return out, changed
 
     def tokens(self, text: str) -> list[str]:
         """Normalised tokens of `text` (folded, repaired, expanded, filler dropped)."""
         raw = tokenize(text)
         tokens = [_unify_i_y(t) if t in self._protected else repair_token(t) for t in raw]
         for _ in range(_MAX_EXPANSION_PASSES):
-            expanded = self._expand_once(tokens)
-            if expanded == tokens:
+            tokens, changed = self._expand_once(tokens)
+            if not changed:
                 break
-            tokens = expanded
         return tokens
 
     def normalize(self, text: str) -> str:
@@ -256,6 +288,6 @@ class Normalizer:
         """Canonical phrases whose own expansion changes them (a cycle in the synonyms)."""
         unstable = []
         for key, target in self._rules.items():
-            if target and self._expand_once(list(target)) != list(target):
+            if target and self._expand_once(list(target))[0] != list(target):
                 unstable.append(" ".join(key))
         return unstable

@@ -1,6 +1,6 @@
 """The knowledge base: staff-edited YAML folders, loaded and validated (the only yaml user)."""
 
-from cchc_bot.knowledge.loader import CheckReport, check_knowledge, load_knowledge
+from cchc_bot.knowledge.loader import CheckReport, check_knowledge, load_golden, load_knowledge
 from cchc_bot.knowledge.model import (
     ASPECTS,
     Agency,
@@ -34,5 +34,6 @@ __all__ = [
     "Synonyms",
     "Topic",
     "check_knowledge",
+    "load_golden",
     "load_knowledge",
 ]

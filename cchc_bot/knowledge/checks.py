@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
 from cchc_bot.knowledge.entries import ParsedEntry
@@ -94,7 +94,7 @@ def check_see_also(
 
 
 def check_golden_ids(
-    refs: Sequence[tuple[str, Source]], ids: dict[str, ParsedEntry], problems: Problems
+    refs: Sequence[tuple[str, Source]], ids: Collection[str], problems: Problems
 ) -> None:
     """Every id a golden question expects must exist."""
     for ref, where in refs:

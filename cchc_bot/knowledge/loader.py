@@ -23,7 +23,7 @@ from cchc_bot.knowledge.checks import (
     check_unique_questions,
 )
 from cchc_bot.knowledge.entries import ParsedEntry, read_topic_file
-from cchc_bot.knowledge.model import EntryKind, KnowledgeBase, Topic
+from cchc_bot.knowledge.model import EntryKind, GoldenCase, KnowledgeBase, Topic
 from cchc_bot.knowledge.problems import KnowledgeError, Problem, Problems
 from cchc_bot.knowledge.sections import (
     GoldenFile,
@@ -174,3 +174,18 @@ def _read_topics(folder: Path, problems: Problems) -> tuple[list[Topic], list[Pa
                 topics.append(found.topic)
             parsed.extend(found.entries)
     return topics, parsed
+
+
+def load_golden(path: str | Path, knowledge: KnowledgeBase) -> tuple[GoldenCase, ...]:
+    """A golden file anywhere on disk, checked against `knowledge`; KnowledgeError if broken."""
+    file = Path(path)
+    problems = Problems()
+    if not file.is_file():
+        problems.error(f"không tìm thấy tệp câu hỏi mẫu '{file}'")
+        raise KnowledgeError(problems.errors)
+    node = read_yaml(file, file.name, problems)
+    golden = read_golden(node, Reader(problems, file.name)) if node is not None else GoldenFile()
+    check_golden_ids(golden.refs, {e.id for e in knowledge.entries}, problems)
+    if problems.errors:
+        raise KnowledgeError(_in_file_order(problems.errors))
+    return tuple(golden.cases)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
 EntryKind = Literal["faq", "procedure"]
@@ -113,6 +114,7 @@ class Synonyms:
 
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
     filler: tuple[str, ...] = ()
+    related: tuple[tuple[str, ...], ...] = ()  # words that may stand in for each other
 
 
 @dataclass(frozen=True)
@@ -142,4 +144,11 @@ class KnowledgeBase:
     golden: tuple[GoldenCase, ...] = ()
 
     def by_id(self) -> dict[str, Entry]:
+        return self._index
+
+    @cached_property
+    def _index(self) -> dict[str, Entry]:
         return {e.id: e for e in self.entries}
+
+    def topic(self, key: str) -> Topic | None:
+        return next((t for t in self.topics if t.key == key), None)

@@ -25,7 +25,7 @@ AGENCY_KEYS = (
 )
 AGENCY_REQUIRED = ("name", "short_name", "hotline")
 _AGENCY_URLS = ("website", "portal")
-SYNONYMS_KEYS = ("synonyms", "filler")
+SYNONYMS_KEYS = ("synonyms", "filler", "related")
 GOLDEN_KEYS = ("q", "expect")
 
 
@@ -80,8 +80,29 @@ def read_synonyms(node: Node, r: Reader) -> SynonymsFile:
             if group is not None:
                 groups.append(group)
     filler = r.text_list(fields, "filler")
-    out.synonyms = Synonyms(groups=tuple(groups), filler=filler)
+    related = _read_related(fields.get("related"), r)
+    out.synonyms = Synonyms(groups=tuple(groups), filler=filler, related=related)
     return out
+
+
+def _read_related(node: Node | None, r: Reader) -> tuple[tuple[str, ...], ...]:
+    """`related:` — a list of word groups that may stand in for each other (soft matches)."""
+    if node is None or is_null(node):
+        return ()
+    groups: list[tuple[str, ...]] = []
+    for item in r.sequence(node, "'related'") or ():
+        if not isinstance(item, SequenceNode):
+            r.error(
+                item, f"mỗi nhóm trong 'related' phải là một danh sách, không phải {describe(item)}"
+            )
+            continue
+        words = [r.scalar_text(sub, "từ trong nhóm 'related'", required=True) for sub in item.value]
+        group = tuple(w for w in words if w)
+        if len(group) < 2:
+            r.error(item, "mỗi nhóm trong 'related' cần ít nhất hai từ")
+            continue
+        groups.append(group)
+    return tuple(groups)
 
 
 def _read_group(

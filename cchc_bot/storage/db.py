@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +23,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, 
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from cchc_bot.redact import mask_url_password
 from cchc_bot.storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,6 @@ _MIGRATION_LOCK_KEY = 0x0CC4C0DB
 _SQLITE_WRITE = "cchc_sqlite_begin_immediate"
 _WRITE_ATTEMPTS = 4
 _RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
-_PASSWORD_IN_URL = re.compile(r"(?P<head>://[^:/?#@]*:)[^@/?#]*@")
 
 
 def mask_password(url: str) -> str:
@@ -47,7 +46,7 @@ def mask_password(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
-        return _PASSWORD_IN_URL.sub(r"\g<head>***@", url)
+        return mask_url_password(url)
 
 
 def _normalise_url(raw: str) -> URL:

@@ -159,4 +159,5 @@ class ChatStateRow(Base):
     chat_id: Mapped[str] = mapped_column(String, primary_key=True)
     pending_choices: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
     last_entry_id: Mapped[str | None] = mapped_column(String)
+    pending_question: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -124,6 +124,7 @@ class ChatState:
     chat_id: str
     pending_choices: tuple[str, ...] = ()
     last_entry_id: str | None = None
+    pending_question: str | None = None  # the question the pending choices were offered for
     updated_at: datetime | None = None
 
     def __post_init__(self) -> None:

@@ -235,6 +235,7 @@ class Repository:
         values = {
             "pending_choices": list(state.pending_choices) or None,
             "last_entry_id": state.last_entry_id,
+            "pending_question": state.pending_question,
             "updated_at": now,
         }
 
@@ -253,6 +254,7 @@ class Repository:
             chat_id=state.chat_id,
             pending_choices=state.pending_choices,
             last_entry_id=state.last_entry_id,
+            pending_question=state.pending_question,
             updated_at=now,
         )
 
@@ -322,5 +324,6 @@ def _chat_state(row: ChatStateRow) -> ChatState:
         chat_id=row.chat_id,
         pending_choices=tuple(row.pending_choices or ()),
         last_entry_id=row.last_entry_id,
+        pending_question=row.pending_question,
         updated_at=row.updated_at,
     )

@@ -103,6 +103,7 @@ def upgrade() -> None:
         sa.Column("chat_id", sa.String(), nullable=False),
         sa.Column("pending_choices", sa.JSON(), nullable=True),
         sa.Column("last_entry_id", sa.String(), nullable=True),
+        sa.Column("pending_question", sa.Text(), nullable=True),
         _when("updated_at"),
         sa.PrimaryKeyConstraint("channel", "chat_id", name="pk_chat_state"),
     )

@@ -1,0 +1,1 @@
+"""Channels adapt platforms (console, Telegram, Zalo) to the engine's Incoming/Reply."""

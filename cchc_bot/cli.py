@@ -1,0 +1,261 @@
+"""`cchc-bot` command line: chat, ask, eval, kb check, db upgrade, run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+from cchc_bot import __version__, texts
+from cchc_bot.channels.render import numbered
+from cchc_bot.engine import Engine
+from cchc_bot.evaluation import evaluate, summary_dict
+from cchc_bot.kb_service import KnowledgeService
+from cchc_bot.knowledge import KnowledgeError, check_knowledge, load_golden
+from cchc_bot.matching import Match, Matcher, find_near_duplicates
+from cchc_bot.messages import Reply
+from cchc_bot.settings import Settings, SettingsError
+from cchc_bot.storage import StorageError
+
+EXIT_USAGE = 2
+
+log = logging.getLogger("cchc_bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cchc-bot",
+        description="Trợ lý hỏi – đáp thủ tục hành chính ngành giáo dục (CCHC).",
+    )
+    parser.add_argument("--version", action="version", version=f"cchc-bot {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def knowledge_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--knowledge", type=Path, metavar="DIR", help="knowledge folder (CCHC_KNOWLEDGE_DIR)"
+        )
+
+    chat = sub.add_parser("chat", help="chat with the bot in this terminal")
+    knowledge_option(chat)
+
+    ask = sub.add_parser("ask", help="ask one question (or a batch) without starting a chat")
+    knowledge_option(ask)
+    ask.add_argument("question", nargs="*", help="the question")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("--batch", metavar="FILE", help="one question per line; '-' = stdin")
+
+    ev = sub.add_parser("eval", help="score the bot on a golden question file")
+    knowledge_option(ev)
+    ev.add_argument("golden", type=Path, metavar="GOLDEN.yaml")
+    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--show-errors", action="store_true", help="list the questions that failed")
+
+    kb = sub.add_parser("kb", help="knowledge base tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True, metavar="ACTION")
+    check = kb_sub.add_parser("check", help="validate a knowledge folder")
+    check.add_argument("folder", nargs="?", type=Path, metavar="DIR")
+    check.add_argument("--strict", action="store_true", help="warnings also fail the check")
+
+    db = sub.add_parser("db", help="database tools")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply database migrations")
+    db_sub.add_parser("current", help="show the schema revision")
+
+    sub.add_parser("run", help="run the bot server (Telegram, Zalo, web)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    quiet = args.command in ("chat", "ask", "eval", "kb")
+    level = max(logging.WARNING, logging.getLevelName(settings.log_level)) if quiet else None
+    logging.basicConfig(
+        level=level or settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    handlers = {
+        "chat": _chat,
+        "ask": _ask,
+        "eval": _eval,
+        "kb": _kb,
+        "db": _db,
+        "run": _run,
+    }
+    try:
+        return handlers[args.command](args, settings)
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except StorageError as exc:
+        print(f"Lỗi cơ sở dữ liệu: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _knowledge(args: argparse.Namespace, settings: Settings) -> KnowledgeService:
+    from cchc_bot.app import thresholds
+
+    return KnowledgeService(args.knowledge or settings.knowledge_dir, thresholds(settings))
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from cchc_bot.app import build_app
+    from cchc_bot.channels.console import chat_loop
+
+    app = build_app(settings, args.knowledge)
+    try:
+        history = Path.home() / ".cchc_bot_history"
+        return chat_loop(
+            app.engine.handle,
+            agency_name=app.knowledge.current.knowledge.agency.name,
+            history_file=history,
+        )
+    finally:
+        app.close()
+
+
+def _questions(args: argparse.Namespace) -> Iterator[str]:
+    if args.batch:
+        stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
+        with stream:
+            for line in stream:
+                if line.strip():
+                    yield line.rstrip("\n")
+    else:
+        yield " ".join(args.question)
+
+
+def ask_json(match: Match, reply: Reply) -> dict:
+    """The `ask --json` schema (one object per question)."""
+    return {
+        "status": match.status,
+        "entry_id": match.entry.id if match.status == "answer" and match.entry else None,
+        "aspect": match.aspect if match.status == "answer" else None,
+        "score": round(float(match.score), 4),
+        "choices": [
+            {"entry_id": c.entry.id, "title": c.entry.title, "score": round(float(c.score), 4)}
+            for c in match.candidates
+        ]
+        if match.status == "choices"
+        else [],
+        "text": numbered(reply),
+    }
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.batch and not " ".join(args.question).strip():
+        print('Hãy nhập câu hỏi, ví dụ: cchc-bot ask "mất bằng tốt nghiệp"', file=sys.stderr)
+        return EXIT_USAGE
+    engine = Engine(_knowledge(args, settings), None, timezone=settings.timezone)
+    as_json = args.json or bool(args.batch)
+    for question in _questions(args):
+        match, reply = engine.preview(question)
+        if as_json:
+            print(json.dumps(ask_json(match, reply), ensure_ascii=False), flush=True)
+        else:
+            print(numbered(reply), end="\n\n", flush=True)
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    service = _knowledge(args, settings)
+    loaded = service.current
+    cases = load_golden(args.golden, loaded.knowledge)
+    today = time.localtime()
+    summaries, results = evaluate(
+        loaded.matcher, cases, date(today.tm_year, today.tm_mon, today.tm_mday)
+    )
+    if args.json:
+        print(json.dumps([summary_dict(s) for s in summaries], ensure_ascii=False, indent=2))
+        return 0
+    print(f"{len(cases)} câu hỏi mẫu trong {args.golden}")
+    header = f"{'':<14}{'đúng':>8}{'đúng|chọn':>11}{'sai':>7}{'chọn':>7}{'cán bộ':>8}{'ngoài':>7}"
+    print(header)
+    for s in summaries:
+        print(
+            f"{s.variant:<14}{s.answered_right:>8.1%}{s.right_answered_or_offered:>11.1%}"
+            f"{s.answered_wrong:>7.1%}{s.choices:>7.1%}{s.handed_off:>8.1%}{s.oos_answered:>7.1%}"
+        )
+    print(
+        "đúng = trả lời đúng mục; đúng|chọn = đúng hoặc có mục đúng trong lựa chọn; "
+        "sai = trả lời sai mục; ngoài = câu ngoài phạm vi bị trả lời"
+    )
+    if args.show_errors:
+        for variant, rows in results.items():
+            for r in rows:
+                bad = (r.in_scope and not r.answered_right) or (
+                    not r.in_scope and r.status == "answer"
+                )
+                if bad:
+                    got = r.entry_id or ",".join(r.offered) or "-"
+                    print(
+                        f"[{variant}] {r.status:<8} {r.score:.2f} {r.question!r} → {got} "
+                        f"(mong đợi {','.join(r.expect) or 'không trả lời'})"
+                    )
+    return 0
+
+
+def _kb(args: argparse.Namespace, settings: Settings) -> int:
+    folder = args.folder or settings.knowledge_dir
+    report = check_knowledge(folder, review_max_age_days=settings.review_max_age_days)
+    for problem in report.problems:
+        print(problem)
+    warnings = len(report.warnings)
+    if report.knowledge is not None:
+        from cchc_bot.app import thresholds
+
+        matcher = Matcher(report.knowledge, thresholds(settings))
+        for dup in find_near_duplicates(matcher):
+            warnings += 1
+            print(
+                f"cảnh báo: câu hỏi gần trùng nhau giữa [{dup.entry_id}] «{dup.question}» và "
+                f"[{dup.other_id}] «{dup.other_question}» ({dup.similarity:.0f}%) — "
+                "dễ khiến bot trả lời nhầm; hãy viết lại cho khác biệt"
+            )
+    entries = len(report.knowledge.entries) if report.knowledge else 0
+    print(
+        f"{folder}: {len(report.errors)} lỗi, {warnings} cảnh báo"
+        + (f", {entries} mục" if report.knowledge else "")
+    )
+    if report.errors or (args.strict and warnings):
+        return 1
+    return 0
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from cchc_bot.storage import Database
+
+    database = Database(settings.database_url)
+    try:
+        if args.db_command == "upgrade":
+            before = database.current_revision()
+            database.upgrade()
+            after = database.current_revision()
+            print(f"{database.masked_url}: {before or '(trống)'} → {after}")
+        else:
+            current = database.current_revision()
+            head = database.head_revision()
+            state = "mới nhất" if current == head else f"cần nâng cấp lên {head}"
+            print(f"{database.masked_url}: {current or '(trống)'} ({state})")
+    finally:
+        database.close()
+    return 0
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    print(texts.NO_CHANNELS, file=sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

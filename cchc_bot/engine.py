@@ -1,0 +1,378 @@
+"""The conversation: one `Incoming` in, one `Reply` out, the same on every channel."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from cchc_bot import texts
+from cchc_bot.answers import render_entry
+from cchc_bot.kb_service import KnowledgeService
+from cchc_bot.knowledge.model import Entry
+from cchc_bot.matching import Match
+from cchc_bot.messages import Incoming, Reply
+from cchc_bot.storage import (
+    Candidate,
+    ChatState,
+    NewMessage,
+    NewTicket,
+    Repository,
+    StorageError,
+)
+from cchc_bot.vietnamese import tokenize
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000
+_TICKET_NUMBER = re.compile(r"\bHD[\s-]*(\d{4})[\s-]*(\d{1,6})\b", re.IGNORECASE)
+_PICK = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+_GREETINGS = {"xin chao", "chao", "hello", "hi", "alo", "chao ban", "chao ad", "hey", "chao em"}
+_THANKS = {"cam on", "cam on nhieu", "thanks", "thank you", "tks", "camon", "ok cam on"}
+_HOTLINE_PHRASES = ("gap can bo", "noi chuyen voi can bo", "gap nguoi that", "chuyen can bo")
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    reply: Reply
+    state: ChatState | None = None  # the chat memory to save, if it changed
+
+
+def _choices_reply(intro: str, codes: list[tuple[str, str]], decision: str, **meta) -> Reply:
+    return Reply(text=intro, choices=tuple(codes), decision=decision, **meta)
+
+
+class Engine:
+    """Routes messages: commands, greetings, picks from offered choices, and questions."""
+
+    def __init__(
+        self,
+        knowledge: KnowledgeService,
+        repository: Repository | None,
+        *,
+        timezone: ZoneInfo,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.knowledge = knowledge
+        self.repository = repository
+        self.timezone = timezone
+        self.clock = clock
+
+    @property
+    def _store(self) -> Repository:
+        if self.repository is None:
+            raise RuntimeError("an Engine without storage can only preview")
+        return self.repository
+
+    # --- entry point ------------------------------------------------------------------------
+
+    def handle(self, incoming: Incoming) -> Reply:
+        started = time.perf_counter()
+        try:
+            self._store.touch_user(
+                incoming.channel, incoming.user_id, incoming.chat_id, incoming.display_name
+            )
+            state = self._store.get_chat_state(incoming.channel, incoming.chat_id)
+        except StorageError as exc:
+            log.warning("storage unavailable, answering without chat memory: %s", exc)
+            state = None
+        outcome = self._route(incoming, state)
+        latency = (time.perf_counter() - started) * 1000
+        reply = outcome.reply
+        try:
+            if outcome.state is not None:
+                self._store.save_chat_state(outcome.state)
+            self._store.log_message(
+                NewMessage(
+                    channel=incoming.channel,
+                    chat_id=incoming.chat_id,
+                    user_id=incoming.user_id,
+                    text=incoming.text,
+                    decision=reply.decision,
+                    latency_ms=round(latency, 3),
+                    entry_id=reply.entry_id,
+                    score=reply.score,
+                    aspect=reply.aspect,
+                    reply_text=reply.text,
+                )
+            )
+        except StorageError as exc:
+            log.warning("could not log exchange: %s", exc)
+        log.info(
+            "reply channel=%s chat=%s decision=%s entry=%s score=%s aspect=%s ms=%.1f",
+            incoming.channel,
+            incoming.chat_id,
+            reply.decision,
+            reply.entry_id,
+            reply.score,
+            reply.aspect,
+            latency,
+        )
+        return reply
+
+    def preview(self, text: str) -> tuple[Match, Reply]:
+        """What the bot would answer, without touching storage (for `ask` and `eval`)."""
+        match = self.knowledge.current.matcher.match(text, today=self._today())
+        if match.status == "unknown":
+            return match, Reply(texts.PREVIEW_UNKNOWN, decision="unknown", score=match.score)
+        return match, self._reply_for_match(match, text, None)[0].reply
+
+    # --- routing ----------------------------------------------------------------------------
+
+    def _today(self) -> date:
+        return self.clock().astimezone(self.timezone).date()
+
+    def _route(self, incoming: Incoming, state: ChatState | None) -> _Outcome:
+        text = incoming.text.strip()
+        if not text:
+            return _Outcome(Reply(texts.EMPTY, decision="empty"))
+        if len(text) > MAX_MESSAGE_CHARS:
+            limit = MAX_MESSAGE_CHARS
+            return _Outcome(
+                Reply(texts.TOO_LONG.format(length=len(text), limit=limit), decision="too_long")
+            )
+        if text.startswith("/"):
+            return self._command(incoming, text, state)
+        pick = _PICK.match(text)
+        if pick:
+            return self._pick(incoming, int(pick.group(1)), state)
+        folded = " ".join(self.knowledge.current.matcher.normalizer.tokens(text))
+        raw_folded = " ".join(tokenize(text))
+        if raw_folded in _GREETINGS:
+            return _Outcome(self._greeting(incoming))
+        if raw_folded in _THANKS:
+            return _Outcome(Reply(texts.THANKS, decision="thanks"))
+        number = _TICKET_NUMBER.search(text)
+        if number:
+            return self._track(incoming, number)
+        if any(p in raw_folded for p in _HOTLINE_PHRASES) or any(
+            p in folded for p in _HOTLINE_PHRASES
+        ):
+            return self._hotline(incoming, None, state)
+        return self._question(incoming, text)
+
+    def _command(self, incoming: Incoming, text: str, state: ChatState | None) -> _Outcome:
+        head, _, rest = text.partition(" ")
+        name = head[1:].split("@", 1)[0].lower()
+        rest = rest.strip()
+        if name == "start":
+            return _Outcome(self._greeting(incoming))
+        if name in ("help", "trogiup"):
+            return _Outcome(self._help())
+        if name in ("menu", "thutuc", "chude"):
+            return self._menu(incoming, procedures_only=name == "thutuc")
+        if name == "t":
+            return self._topic(incoming, rest)
+        if name == "a":
+            return self._entry(incoming, rest)
+        if name == "hotline":
+            return self._hotline(incoming, rest or None, state)
+        if name == "tracuu":
+            number = _TICKET_NUMBER.search(rest)
+            if number is None:
+                return _Outcome(Reply(texts.TRACK_USAGE, decision="track"))
+            return self._track(incoming, number)
+        return _Outcome(self._help())
+
+    def _greeting(self, incoming: Incoming) -> Reply:
+        agency = self.knowledge.current.knowledge.agency
+        name = incoming.display_name or "anh/chị"
+        return Reply(texts.GREETING.format(name=name, agency=agency.name), decision="greeting")
+
+    def _help(self) -> Reply:
+        agency = self.knowledge.current.knowledge.agency
+        return Reply(texts.HELP.format(hotline=agency.hotline), decision="help")
+
+    def _menu(self, incoming: Incoming, procedures_only: bool = False) -> _Outcome:
+        topics = self.knowledge.current.knowledge.topics
+        if procedures_only:
+            topics = tuple(t for t in topics if t.kind == "procedure")
+        choices = [(t.title, f"/t {t.key}") for t in topics]
+        return self._offer(incoming, texts.MENU_INTRO, choices, "menu", None)
+
+    def _topic(self, incoming: Incoming, key: str) -> _Outcome:
+        loaded = self.knowledge.current
+        topic = loaded.knowledge.topic(key)
+        if topic is None:
+            return _Outcome(Reply(texts.UNKNOWN_TOPIC, decision="menu"))
+        index = loaded.knowledge.by_id()
+        today = self._today()
+        entries = [index[i] for i in topic.entry_ids if index[i].is_valid_on(today)]
+        choices = [(e.title, f"/a {e.id}") for e in entries]
+        intro = texts.TOPIC_INTRO.format(topic=topic.title)
+        return self._offer(incoming, intro, choices, "menu", None)
+
+    def _entry(self, incoming: Incoming, entry_id: str, aspect: str | None = None) -> _Outcome:
+        loaded = self.knowledge.current
+        entry = loaded.knowledge.by_id().get(entry_id)
+        if entry is None or not entry.is_valid_on(self._today()):
+            return _Outcome(Reply(texts.UNKNOWN_ENTRY, decision="menu"))
+        return self._answer(incoming, entry, aspect, score=None, decision="pick")
+
+    def _offer(
+        self,
+        incoming: Incoming,
+        intro: str,
+        choices: list[tuple[str, str]],
+        decision: str,
+        question: str | None,
+        **meta,
+    ) -> _Outcome:
+        state = ChatState(
+            incoming.channel,
+            incoming.chat_id,
+            pending_choices=tuple(code for _, code in choices if code != "/hotline"),
+            pending_question=question,
+        )
+        return _Outcome(_choices_reply(intro, choices, decision, **meta), state)
+
+    def _pick(self, incoming: Incoming, number: int, state: ChatState | None) -> _Outcome:
+        pending = state.pending_choices if state else ()
+        if number == 0 and state and state.pending_question:
+            return self._hotline(incoming, state.pending_question, None)
+        if not pending or not 1 <= number <= len(pending):
+            if not pending:
+                # A bare number with nothing offered is just a question ("12", "2025"…).
+                return self._question(incoming, str(number))
+            return _Outcome(Reply(texts.NO_PENDING_CHOICE.format(number=number), decision="pick"))
+        code = pending[number - 1]
+        return self._command(incoming, code, state)
+
+    # --- questions --------------------------------------------------------------------------
+
+    def _question(self, incoming: Incoming, text: str) -> _Outcome:
+        match = self.knowledge.current.matcher.match(text, today=self._today())
+        outcome, needs_ticket = self._reply_for_match(match, text, incoming)
+        if needs_ticket:
+            return self._create_ticket(incoming, text, match)
+        return outcome
+
+    def _reply_for_match(
+        self, match: Match, text: str, incoming: Incoming | None
+    ) -> tuple[_Outcome, bool]:
+        if match.status == "answer" and match.entry is not None:
+            outcome = self._answer(incoming, match.entry, match.aspect, match.score, "answer")
+            return outcome, False
+        if match.status == "choices":
+            choices = [(c.entry.title, f"/a {c.entry.id}") for c in match.candidates]
+            choices.append((texts.CHOICE_NONE_LABEL, "/hotline"))
+            meta = {
+                "score": match.score,
+                "candidates": tuple((c.entry.id, c.entry.title, c.score) for c in match.candidates),
+            }
+            if incoming is None:
+                reply = _choices_reply(texts.CHOICES_INTRO, choices, "choices", **meta)
+                return _Outcome(reply), False
+            return self._offer(
+                incoming, texts.CHOICES_INTRO, choices, "choices", text, **meta
+            ), False
+        if match.reason in ("too_vague", "empty"):
+            topics = self.knowledge.current.knowledge.topics
+            choices = [(t.title, f"/t {t.key}") for t in topics]
+            if incoming is None:
+                return _Outcome(_choices_reply(texts.TOO_VAGUE, choices, "vague")), False
+            return self._offer(incoming, texts.TOO_VAGUE, choices, "vague", None), False
+        return _Outcome(Reply(texts.PREVIEW_UNKNOWN, decision="unknown")), True
+
+    def _answer(
+        self,
+        incoming: Incoming | None,
+        entry: Entry,
+        aspect: str | None,
+        score: float | None,
+        decision: str,
+    ) -> _Outcome:
+        knowledge = self.knowledge.current.knowledge
+        text = render_entry(entry, knowledge, aspect)
+        choices: tuple[tuple[str, str], ...] = ()
+        if entry.kind == "procedure" and aspect:
+            choices = (("Xem toàn bộ thủ tục", f"/a {entry.id}"),)
+        reply = Reply(
+            text,
+            choices=choices,
+            decision=decision,
+            entry_id=entry.id,
+            aspect=aspect,
+            score=score,
+        )
+        state = None
+        if incoming is not None:
+            state = ChatState(
+                incoming.channel,
+                incoming.chat_id,
+                pending_choices=tuple(code for _, code in choices),
+                last_entry_id=entry.id,
+            )
+        return _Outcome(reply, state)
+
+    # --- hotline ----------------------------------------------------------------------------
+
+    def _hotline(
+        self, incoming: Incoming, question: str | None, state: ChatState | None
+    ) -> _Outcome:
+        question = question or (state.pending_question if state else None)
+        if not question:
+            agency = self.knowledge.current.knowledge.agency
+            return _Outcome(
+                Reply(texts.HOTLINE_ASK.format(hotline=agency.hotline), decision="hotline")
+            )
+        match = self.knowledge.current.matcher.match(question, today=self._today())
+        return self._create_ticket(incoming, question, match)
+
+    def _create_ticket(self, incoming: Incoming, text: str, match: Match) -> _Outcome:
+        loaded = self.knowledge.current
+        agency = loaded.knowledge.agency
+        found = match.candidates or tuple(loaded.matcher.search(text, today=self._today(), limit=3))
+        candidates = tuple(Candidate(c.entry.id, c.entry.title, c.score) for c in found[:3])
+        category = found[0].entry.topic if found else None
+        try:
+            ticket = self._store.create_ticket(
+                NewTicket(
+                    channel=incoming.channel,
+                    chat_id=incoming.chat_id,
+                    user_id=incoming.user_id,
+                    text=text,
+                    display_name=incoming.display_name,
+                    category=category,
+                    candidates=candidates,
+                )
+            )
+        except StorageError as exc:
+            log.error("could not store a hotline ticket: %s", exc)
+            reply = Reply(texts.TICKET_FAILED.format(hotline=agency.hotline), decision="unknown")
+            return _Outcome(reply)
+        response = agency.hotline_response or texts.TICKET_RESPONSE_DEFAULT
+        reply = Reply(
+            texts.TICKET_CREATED.format(
+                number=ticket.number, response=response, hotline=agency.hotline
+            ),
+            decision="ticket",
+            score=match.score,
+            ticket_number=ticket.number,
+            candidates=tuple((c.entry_id, c.title, c.score) for c in candidates),
+        )
+        return _Outcome(reply, ChatState(incoming.channel, incoming.chat_id))
+
+    def _track(self, incoming: Incoming, number: re.Match[str]) -> _Outcome:
+        wanted = f"HD-{number.group(1)}-{int(number.group(2)):05d}"
+        try:
+            ticket = self._store.get_ticket(wanted)
+        except StorageError as exc:
+            log.warning("ticket lookup failed: %s", exc)
+            ticket = None
+        owned = ticket is not None and (ticket.channel, ticket.chat_id) == (
+            incoming.channel,
+            incoming.chat_id,
+        )
+        if not owned or ticket is None:
+            return _Outcome(Reply(texts.TRACK_NOT_FOUND.format(number=wanted), decision="track"))
+        created = ticket.created_at.astimezone(self.timezone).strftime("%d/%m/%Y %H:%M")
+        status = texts.TICKET_STATUS_NAMES.get(ticket.status, ticket.status)
+        lines = [texts.TRACK_STATUS.format(number=ticket.number, created=created, status=status)]
+        if ticket.answer:
+            lines.append(texts.TRACK_ANSWER.format(answer=ticket.answer))
+        return _Outcome(Reply("\n".join(lines), decision="track", ticket_number=ticket.number))

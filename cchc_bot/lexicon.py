@@ -1,0 +1,165 @@
+"""General Vietnamese vocabulary for matching, independent of any knowledge base.
+
+Chat shorthand and regional variants are rewritten to one form (each key is the form kept;
+the values are what people type instead). Related words are softer: a question using one of
+them may still match a knowledge entry using another, at a reduced weight. A knowledge
+folder's `synonyms.yaml` adds its domain terms on top of these tables.
+"""
+
+from __future__ import annotations
+
+CHAT_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "không": ("k", "ko", "kh", "hok", "hk", "khum", "khg", "hem", "kô"),
+    "được": ("đc", "dc", "đx"),
+    "gì": ("j", "ji"),
+    "vậy": ("z", "zậy"),
+    "bao nhiêu": ("bn", "bnhiu", "bao nhiu", "bnh"),
+    "như thế nào": ("ntn", "ntnao", "ntno", "nthe nào", "lsao"),
+    "làm": ("lm",),
+    "với": ("vs", "zới"),
+    "mình": ("mk", "mik", "mjk", "mjnh"),
+    "biết": ("bít", "bik", "bjk"),
+    "rồi": ("ròi", "rùi", "rầu"),
+    "trước": ("trc",),
+    "người": ("ng",),
+    "nhưng": ("nhg",),
+    "muốn": ("mún",),
+    "anh chị": ("ac", "a/c"),
+    "số điện thoại": ("sđt", "sdt"),
+    "điện thoại": ("đt",),
+    "thời gian": ("tg",),
+    "đăng ký": ("đk", "dki", "đki", "dky", "đky", "đăng kí", "dang ki"),
+    "vaccine": ("vắc xin", "vắcxin", "vacxin", "vaccin", "vắc-xin", "vx", "vaxin", "vacin"),
+}
+
+# Regional (Southern/Northern) and colloquial words for the same thing, plus equivalent
+# ways of asking. The key is the form the other variants are mapped to.
+REGIONAL_VARIANTS: dict[str, tuple[str, ...]] = {
+    "tiêm": ("chích",),
+    "tiêm phòng": ("chích ngừa", "tiêm ngừa"),
+    "bệnh": ("bịnh",),
+    "bệnh viện": ("nhà thương",),
+    "trẻ em": ("con nít", "trẻ con", "con nhỏ", "em bé"),
+    "xà phòng": ("xà bông",),
+    "sinh": ("sanh",),
+    "nhất": ("nhứt",),
+    "không": ("hổng", "hổm"),
+    "về": ("dìa",),
+    "làm": ("mần",),
+    "dùng": ("xài",),
+    "xem": ("coi",),
+    "gọi": ("kêu",),
+    "đỗ": ("đậu",),
+    "trượt": ("rớt",),
+    "đắt": ("mắc tiền",),
+    "tìm": ("kiếm",),
+    "điều trị": ("chữa trị", "chữa bệnh", "chữa"),
+    "sửa chữa": (),
+    "như thế nào": ("thế nào", "ra sao", "làm sao", "cách nào", "bằng cách nào"),
+    "ở đâu": ("chỗ nào", "nơi nào"),
+    "là gì": ("thế nào là", "nghĩa là gì", "hiểu thế nào"),
+    "bao lâu": ("mất bao lâu", "bao nhiêu ngày", "mấy ngày", "trong bao lâu"),
+    "có được không": ("được không", "có được ko", "đc không"),
+}
+
+# Words that carry no information in a question ("cho em hỏi ạ") and are dropped.
+CHAT_FILLER: tuple[str, ...] = (
+    "ạ",
+    "ạh",
+    "à",
+    "ơi",
+    "nhé",
+    "vâng",
+    "ad",
+    "admin",
+    "cho em hỏi",
+    "cho mình hỏi",
+    "cho tôi hỏi",
+    "cho hỏi",
+    "em xin hỏi",
+    "xin hỏi",
+    "xin chào",
+    "làm ơn",
+    "giúp em",
+    "giúp mình",
+    "giúp tôi",
+    "cảm ơn",
+)
+
+
+# Groups of words that often stand in for each other in questions (soft matches only).
+RELATED_WORDS: tuple[tuple[str, ...], ...] = (
+    ("phòng", "ngừa", "ngăn", "ngăn ngừa", "phòng ngừa", "phòng chống", "chống", "tránh"),
+    ("mất", "thất lạc", "đánh mất", "làm mất"),
+    ("làm lại", "cấp lại", "xin lại", "cấp bản sao"),
+    ("giấy tờ", "hồ sơ", "tài liệu", "văn bản"),
+    ("nộp", "gửi", "nộp hồ sơ"),
+    ("chi phí", "phí", "lệ phí", "giá", "tiền"),
+    ("thời gian", "bao lâu", "thời hạn"),
+    ("cách", "phương pháp", "biện pháp", "cách thức"),
+    ("người", "ai", "đối tượng"),
+    ("tác dụng", "hiệu quả", "công dụng"),
+    ("cha mẹ", "bố mẹ", "phụ huynh", "ba mẹ"),
+    ("lúc", "khi", "thời điểm"),
+    ("dấu hiệu", "biểu hiện", "triệu chứng"),
+    ("khám", "kiểm tra"),
+    ("nhà", "gia đình"),
+    ("đi", "đến", "tới"),
+    ("chết", "tử vong", "qua đời"),
+    ("uống", "dùng", "sử dụng"),
+    ("khỏi", "hết bệnh", "bình phục", "hồi phục"),
+    ("nguy hiểm", "nặng", "nghiêm trọng"),
+    ("giúp", "hỗ trợ"),
+    ("cần", "phải", "nên"),
+    ("biết", "nhận biết", "phát hiện"),
+    ("trẻ em", "trẻ", "bé", "cháu", "con"),
+    ("an toàn", "rủi ro"),
+    ("sửa", "chỉnh sửa", "điều chỉnh", "thay đổi", "đính chính"),
+    ("trường", "nhà trường", "cơ sở giáo dục"),
+    ("học sinh", "học trò", "em học sinh"),
+    ("giáo viên", "thầy cô", "nhà giáo", "thầy giáo", "cô giáo"),
+    ("đăng ký", "ghi danh"),
+    ("khiếu nại", "phản ánh", "kiến nghị", "tố cáo", "góp ý"),
+    ("điều kiện", "yêu cầu", "tiêu chuẩn"),
+    ("xin", "đề nghị", "yêu cầu"),
+    ("bằng", "văn bằng", "chứng chỉ"),
+    ("mở", "thành lập", "lập"),
+)
+
+# Everyday words that say little about what a question is after. A query word the knowledge
+# base has never seen counts as informative (it may be what makes the question off-topic),
+# unless it is one of these.
+COMMON_WORDS: tuple[str, ...] = tuple(
+    """
+    là của và có không được cho với các những một này đó mà đã đang sẽ rồi giờ muốn
+    cần em anh chị tôi mình bạn ạ ơi nhé vậy thế nào gì sao đâu ai khi nếu vì nên phải
+    hay hoặc nhưng còn cũng lại ra vào lên xuống đi đến về ở tại trong ngoài trên dưới
+    sau trước nay năm tháng ngày lúc bao lâu nhiêu mấy hỏi xin giúp làm biết thấy
+    xem cái con người điều thứ chỗ đây kia ấy họ chúng rất lắm hơn nhất nhiều hết
+    từng chỉ vẫn thường bây như đúng sai vâng dạ ừ ok oke à hả nha nhỉ chứ đấy
+    rằng thêm bị do để theo từ cùng giữa hãy đừng chưa lần thôi sắp mong cảm ơn
+    chào
+    """.split()
+)
+
+# Words that name a whole field rather than one procedure: a question made only of these
+# (plus everyday words) is too vague to answer, however well it matches some entry.
+GENERIC_WORDS: tuple[str, ...] = (
+    "thủ tục",
+    "hồ sơ",
+    "giấy tờ",
+    "học phí",
+    "quy định",
+    "hướng dẫn",
+    "thông tin",
+    "văn bản",
+    "giáo dục",
+    "đào tạo",
+    "hành chính",
+    "dịch vụ",
+    "trường",
+    "học",
+    "học sinh",
+    "sở",
+    "cấp",
+)

@@ -1,0 +1,186 @@
+"""Settings from `CCHC_*` environment variables (and an optional `.env`), declared once as data."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cchc_bot.redact import mask_url_password
+
+PREFIX = "CCHC_"
+
+
+class SettingsError(Exception):
+    """One or more settings are missing or invalid; the message lists every problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"Cấu hình không hợp lệ ({len(problems)} lỗi):\n{lines}")
+
+
+def _float_0_1(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError("phải là một số, ví dụ 0.6") from None
+    if not 0.0 <= value <= 1.0:
+        raise ValueError("phải nằm trong khoảng 0 đến 1")
+    return value
+
+
+def _positive_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError("phải là số nguyên, ví dụ 30") from None
+    if value <= 0:
+        raise ValueError("phải là số nguyên dương")
+    return value
+
+
+def _timezone(raw: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"không biết múi giờ '{raw}'") from exc
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ValueError("phải là DEBUG, INFO, WARNING, ERROR hoặc CRITICAL")
+    return level
+
+
+def _database_url(raw: str) -> str:
+    if "://" not in raw:
+        raise ValueError("phải là URL, ví dụ sqlite:///data/cchc.db hoặc postgresql://…")
+    return raw
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One setting: its field name, parser, default (as text), help line, and secrecy."""
+
+    field: str
+    parse: Callable[[str], Any]
+    default: str
+    help: str
+    secret: bool = False
+
+    @property
+    def env(self) -> str:
+        return PREFIX + self.field.upper()
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec(
+        "database_url",
+        _database_url,
+        "sqlite:///data/cchc.db",
+        "Database URL: SQLite file (default) or postgresql://user:pass@host/db",
+        secret=True,
+    ),
+    Spec("knowledge_dir", Path, "knowledge", "Folder with agency.yaml, faq/, procedures/ …"),
+    Spec("timezone", _timezone, "Asia/Ho_Chi_Minh", "Time zone for dates shown to people"),
+    Spec(
+        "answer_threshold",
+        _float_0_1,
+        "0.62",
+        "Match score (0–1) from which the bot answers directly",
+    ),
+    Spec(
+        "choice_threshold",
+        _float_0_1,
+        "0.35",
+        "Match score (0–1) from which the bot offers a short choice instead of the hotline",
+    ),
+    Spec(
+        "answer_margin",
+        _float_0_1,
+        "0.08",
+        "How far (0–1) the best entry must be ahead of the next one to be answered directly",
+    ),
+    Spec(
+        "review_max_age_days",
+        _positive_int,
+        "365",
+        "`kb check` warns about entries whose `reviewed` date is older than this",
+    ),
+    Spec("log_level", _log_level, "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR)"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    knowledge_dir: Path
+    timezone: ZoneInfo
+    answer_threshold: float
+    choice_threshold: float
+    answer_margin: float
+    review_max_age_days: int
+    log_level: str
+
+    def __repr__(self) -> str:
+        secret = {s.field for s in SPECS if s.secret}
+        parts = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            shown = mask_url_password(str(value)) if f.name in secret else repr(value)
+            parts.append(f"{f.name}={shown}")
+        return f"Settings({', '.join(parts)})"
+
+    @classmethod
+    def load(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        env_file: str | Path | None = ".env",
+        **overrides: Any,
+    ) -> Settings:
+        """Build settings: explicit overrides > environment > `.env` file > defaults."""
+        values = dict(read_env_file(env_file)) if env_file else {}
+        values.update(os.environ if environ is None else environ)
+        parsed: dict[str, Any] = {}
+        problems: list[str] = []
+        for spec in SPECS:
+            if overrides.get(spec.field) is not None:
+                parsed[spec.field] = overrides[spec.field]
+                continue
+            raw = values.get(spec.env, spec.default).strip()
+            try:
+                parsed[spec.field] = spec.parse(raw)
+            except ValueError as exc:
+                shown = "***" if spec.secret else repr(raw)
+                problems.append(f"{spec.env}={shown}: {exc}")
+        if not problems and parsed["choice_threshold"] > parsed["answer_threshold"]:
+            problems.append(
+                "CCHC_CHOICE_THRESHOLD phải nhỏ hơn hoặc bằng CCHC_ANSWER_THRESHOLD "
+                f"({parsed['choice_threshold']} > {parsed['answer_threshold']})"
+            )
+        if problems:
+            raise SettingsError(problems)
+        return cls(**parsed)
+
+
+def read_env_file(path: str | Path) -> dict[str, str]:
+    """`KEY=value` lines of a `.env` file (missing file = nothing); `#` starts a comment."""
+    file = Path(path)
+    if not file.is_file():
+        return {}
+    out: dict[str, str] = {}
+    for line in file.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        out[key.strip().removeprefix("export ").strip()] = value
+    return out
