@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import vicov19  # noqa: E402
+import vicov19
 
-from cchc_bot.knowledge import load_knowledge  # noqa: E402
-from cchc_bot.matching import Matcher, Thresholds  # noqa: E402
-from cchc_bot.settings import Settings  # noqa: E402
+from cchc_bot.knowledge import load_knowledge
+from cchc_bot.matching import Matcher, Thresholds
+from cchc_bot.settings import Settings
 
 HEADLINE = ("written-formal", "written-chat")
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from cchc_bot import texts
-from cchc_bot.knowledge.model import ASPECTS, Entry, KnowledgeBase, ProcedureFields
+from cchc_bot.knowledge.model import ASPECTS, Agency, Entry, KnowledgeBase, ProcedureFields
 
 
 def _bullets(items: tuple[str, ...], numbered: bool = False) -> str:
@@ -78,6 +80,8 @@ def procedure_aspect(entry: Entry, aspect: str) -> tuple[str, bool]:
         parts.append(texts.ONLINE_LINK.format(url=p.online.url))
     if aspect != "legal_basis" and p.legal_basis:
         parts.append(texts.SOURCE_NOTE.format(basis="; ".join(p.legal_basis)))
+    if p.note:
+        parts.append(p.note)
     return "\n\n".join(parts), True
 
 
@@ -100,6 +104,14 @@ def links_and_related(entry: Entry, knowledge: KnowledgeBase) -> str:
     return "\n\n".join(parts)
 
 
+_PLACEHOLDER = re.compile(r"\{(name|short_name|hotline|phone|email|address|hours|website|portal)\}")
+
+
+def fill_agency(text: str, agency: Agency) -> str:
+    """Replace `{hotline}`, `{address}` … with the values of agency.yaml (edited in one place)."""
+    return _PLACEHOLDER.sub(lambda m: getattr(agency, m.group(1)) or m.group(0), text)
+
+
 def render_entry(entry: Entry, knowledge: KnowledgeBase, aspect: str | None = None) -> str:
     """The reply text for an entry; for a procedure with an aspect, that aspect comes first."""
     if entry.kind == "procedure" and aspect:
@@ -109,4 +121,5 @@ def render_entry(entry: Entry, knowledge: KnowledgeBase, aspect: str | None = No
     else:
         body = faq_answer(entry)
     extra = links_and_related(entry, knowledge)
-    return "\n\n".join(part for part in (body, extra, texts.ANSWER_FOOTER) if part)
+    text = "\n\n".join(part for part in (body, extra, texts.ANSWER_FOOTER) if part)
+    return fill_agency(text, knowledge.agency)

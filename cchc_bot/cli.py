@@ -193,9 +193,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.show_errors:
         for variant, rows in results.items():
             for r in rows:
-                bad = (r.in_scope and not r.answered_right) or (
-                    not r.in_scope and r.status == "answer"
-                )
+                bad = (r.in_scope and not r.reachable) or r.answered_wrong
+                bad = bad or (not r.in_scope and r.status == "answer")
                 if bad:
                     got = r.entry_id or ",".join(r.offered) or "-"
                     print(

@@ -232,13 +232,13 @@ class Engine:
 
     def _pick(self, incoming: Incoming, number: int, state: ChatState | None) -> _Outcome:
         pending = state.pending_choices if state else ()
-        if number == 0 and state and state.pending_question:
-            return self._hotline(incoming, state.pending_question, None)
-        if not pending or not 1 <= number <= len(pending):
-            if not pending:
-                # A bare number with nothing offered is just a question ("12", "2025"…).
-                return self._question(incoming, str(number))
-            return _Outcome(Reply(texts.NO_PENDING_CHOICE.format(number=number), decision="pick"))
+        if number == 0:
+            if state and state.pending_question:
+                return self._hotline(incoming, state.pending_question, None)
+            return self._hotline(incoming, None, None)
+        if not 1 <= number <= len(pending):
+            reply = Reply(texts.NO_PENDING_CHOICE.format(number=number), decision="pick")
+            return _Outcome(reply)
         code = pending[number - 1]
         return self._command(incoming, code, state)
 

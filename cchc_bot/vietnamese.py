@@ -19,7 +19,7 @@ from cchc_bot.lexicon import CHAT_ABBREVIATIONS, CHAT_FILLER, REGIONAL_VARIANTS
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-_MAX_EXPANSION_PASSES = 4
+_MAX_EXPANSION_PASSES = 12
 
 # --- tone marks --------------------------------------------------------------------------
 
@@ -39,6 +39,8 @@ _COMBINING = re.compile(r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]
 
 def fold(text: str) -> str:
     """Lower-case and remove every diacritic: 'Đăng ký THPT' → 'dang ky thpt'."""
+    if text.isascii():
+        return text.lower()
     lowered = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).lower()
     if lowered.isascii():
         return lowered
@@ -136,8 +138,10 @@ def _from_vni(token: str) -> str | None:
     if not _VNI.match(token):
         return None
     digits = [ch for ch in token if ch.isdigit()]
-    if len(digits) != len(set(digits)) or sum(d in "12345" for d in digits) > 1:
-        return None
+    tones = [d for d in digits if d in "12345"]
+    shapes = [d for d in digits if d in "689"]
+    if len(tones) > 1 or len(shapes) != len(set(shapes)) or digits.count("7") > 2:
+        return None  # one tone; a shape once, except the horn: "u7o7" = ươ
     if "9" in digits and "d9" not in token:
         return None
     body = re.sub(r"[1-9]", "", token)
@@ -189,6 +193,37 @@ def _spelled(phrase: str) -> tuple[str, ...]:
     return tuple(_unify_i_y(t) for t in tokenize(phrase))
 
 
+def _phrase_pattern(phrases: Iterable[tuple[str, ...]]) -> re.Pattern[str] | None:
+    """One regex matching any phrase at token boundaries, longest phrase first.
+
+    Phrases are arranged as a trie, so matching costs about one pass over the text rather
+    than one try per phrase; a phrase that continues an earlier one is an optional, greedy
+    continuation, which makes the longest phrase win.
+    """
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for token in phrase:
+            node = node.setdefault(token, {})
+        node[""] = {}
+
+    def alternatives(node: dict) -> str:
+        options = []
+        for token in sorted(t for t in node if t):
+            child = node[token]
+            rest = {t: c for t, c in child.items() if t}
+            if rest:
+                tail = f"(?: {alternatives(rest)})"
+                options.append(re.escape(token) + tail + ("?" if "" in child else ""))
+            else:
+                options.append(re.escape(token))
+        return "(?:" + "|".join(options) + ")"
+
+    if not trie:
+        return None
+    return re.compile(r"(?<![a-z0-9])" + alternatives(trie) + r"(?![a-z0-9])")
+
+
 class Normalizer:
     """Folds, repairs and expands text; build one per knowledge base and reuse it."""
 
@@ -228,9 +263,21 @@ class Normalizer:
         self._single: dict[str, tuple[str, ...]] = {}
         for key in sorted(self._rules, key=len, reverse=True):
             if len(key) == 1:
-                self._single[key[0]] = self._rules[key]
+                if self._rules[key] != key:  # a word standing for itself needs no rule
+                    self._single[key[0]] = self._rules[key]
             else:
                 self._by_first.setdefault(key[0], []).append(key)
+        # Only texts containing one of these words can change during expansion; most do not,
+        # and skip the (pure Python) expansion loop. A phrase that stands for itself matters
+        # only when it shields a shorter rule inside it ("trung học phổ thông" ⊃ "phổ thông").
+        starts = {k[0] for k, target in self._rules.items() if target != k}
+        shields = {
+            k[0] for k, target in self._rules.items() if target == k and not starts.isdisjoint(k)
+        }
+        self._triggers = frozenset(starts | shields)
+        useful = [k for k, target in self._rules.items() if target != k or k[0] in shields]
+        self._pattern = _phrase_pattern(useful)
+        self._spelling: dict[str, str] = {}
 
     def _add_rule(self, key: tuple[str, ...], target: tuple[str, ...]) -> None:
         known = self._rules.get(key)
@@ -242,39 +289,31 @@ class Normalizer:
 
     def _expand_once(self, tokens: list[str]) -> tuple[list[str], bool]:
         """One left-to-right pass (longest phrase first); also says whether anything changed."""
-        out: list[str] = []
+        text = " ".join(tokens)
         changed = False
-        by_first, single = self._by_first, self._single
-        i = 0
-        n = len(tokens)
-        while i < n:
-            token = tokens[i]
-            keys = by_first.get(token)
-            if keys:
-                for key in keys:
-                    width = len(key)
-                    if tuple(tokens[i : i + width]) == key:
-                        target = self._rules[key]
-                        out.extend(target)
-                        changed = changed or target != key
-                        i += width
-                        break
-                else:
-                    keys = None
-            if not keys:
-                target = single.get(token)
-                if target is None:
-                    out.append(token)
-                else:
-                    out.extend(target)
-                    changed = changed or target != (token,)
-                i += 1
-        return out, changed
+
+        def replace(m: re.Match[str]) -> str:
+            nonlocal changed
+            key = tuple(m.group(0).split(" "))
+            target = self._rules[key]
+            changed = changed or target != key
+            return " ".join(target)
+
+        expanded = self._pattern.sub(replace, text) if self._pattern else text
+        return expanded.split(), changed
+
+    def _spell(self, token: str) -> str:
+        fixed = _unify_i_y(token) if token in self._protected else repair_token(token)
+        if len(self._spelling) < 200_000:
+            self._spelling[token] = fixed
+        return fixed
 
     def tokens(self, text: str) -> list[str]:
         """Normalised tokens of `text` (folded, repaired, expanded, filler dropped)."""
-        raw = tokenize(text)
-        tokens = [_unify_i_y(t) if t in self._protected else repair_token(t) for t in raw]
+        spelling = self._spelling
+        tokens = [spelling.get(t) or self._spell(t) for t in tokenize(text)]
+        if self._triggers.isdisjoint(tokens):
+            return tokens
         for _ in range(_MAX_EXPANSION_PASSES):
             tokens, changed = self._expand_once(tokens)
             if not changed:

@@ -106,3 +106,31 @@ def repository(database: Database) -> Repository:
     """A :class:`Repository` on a database migrated to head."""
     database.upgrade()
     return Repository(database)
+
+
+# --- the small fixture knowledge folder (tests/fixtures/knowledge_small) ------------------------
+
+KNOWLEDGE_SMALL = Path(__file__).parent / "fixtures" / "knowledge_small"
+
+
+@pytest.fixture(scope="session")
+def knowledge_small_dir() -> Path:
+    """A small, valid knowledge folder (11 entries) shared by matcher, engine and CLI tests."""
+    return KNOWLEDGE_SMALL
+
+
+@pytest.fixture(scope="session")
+def small_knowledge(knowledge_small_dir: Path):
+    """The fixture folder loaded with `load_knowledge` (read-only; build it once)."""
+    from cchc_bot.knowledge import load_knowledge
+
+    return load_knowledge(knowledge_small_dir)
+
+
+@pytest.fixture(scope="session")
+def small_service(knowledge_small_dir: Path):
+    """A `KnowledgeService` on the fixture folder with the default thresholds."""
+    from cchc_bot.kb_service import KnowledgeService
+    from cchc_bot.matching import Thresholds
+
+    return KnowledgeService(knowledge_small_dir, Thresholds())

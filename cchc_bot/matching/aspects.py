@@ -46,6 +46,11 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
         "chuẩn bị những gì",
         "hồ sơ gì",
         "hồ sơ những gì",
+        "gồm những gì",
+        "gồm gì",
+        "bao gồm những gì",
+        "cần chuẩn bị",
+        "cần mang",
     ),
     "online": (
         "trực tuyến",
@@ -114,6 +119,9 @@ class AspectDetector:
                     cues.append((tokens, aspect, rank))
         cues.sort(key=lambda c: (-len(c[0]), c[2]))
         self._cues = cues
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
+        for cue in cues:
+            self._by_first.setdefault(cue[0][0], []).append(cue)
 
     def detect(self, tokens: Sequence[str]) -> str | None:
         return self.find(tokens)[0]
@@ -122,15 +130,14 @@ class AspectDetector:
         """The aspect asked (longest cue wins) and every token that belongs to some cue."""
         found: tuple[int, int, str] | None = None  # (-length, rank, aspect)
         cue_words: set[str] = set()
-        for cue, aspect, rank in self._cues:
-            n = len(cue)
-            for i in range(len(tokens) - n + 1):
+        for i, token in enumerate(tokens):
+            for cue, aspect, rank in self._by_first.get(token, ()):
+                n = len(cue)
                 if tuple(tokens[i : i + n]) == cue:
                     cue_words.update(cue)
                     key = (-n, rank, aspect)
                     if found is None or key < found:
                         found = key
-                    break
         return (found[2] if found else None), frozenset(cue_words)
 
     def cue_tokens(self) -> set[str]:

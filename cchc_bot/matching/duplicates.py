@@ -35,7 +35,7 @@ def find_near_duplicates(matcher: Matcher, *, threshold: float = 90.0) -> list[N
     for doc in tokens:
         for t in doc:
             if t not in weight:
-                weight[t] = matcher.informativeness(t)
+                weight[t] = 0.3 if matcher.is_everyday(t) else matcher.informativeness(t)
     for doc, words in enumerate(tokens):
         if not words:
             continue
@@ -51,7 +51,7 @@ def find_near_duplicates(matcher: Matcher, *, threshold: float = 90.0) -> list[N
             shared = sum(weight[t] for t in mine & theirs)
             similarity = 100.0 * shared / union if union else 0.0
             spelled = fuzz.ratio(" ".join(words), " ".join(tokens[other]))
-            if similarity >= threshold or spelled >= 97:
+            if similarity >= threshold or spelled >= 97:  # report the measure that fired
                 seen.add(pair)
                 found.append(
                     NearDuplicate(

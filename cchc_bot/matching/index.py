@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -15,20 +16,33 @@ class BM25Index:
     that contain it and `_weights[...]` their precomputed BM25 term weights.
     """
 
-    def __init__(self, docs: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75) -> None:
-        self.n_docs = len(docs)
+    def __init__(
+        self,
+        docs: Iterable[Sequence[str]],
+        *,
+        k1: float = 1.2,
+        b: float = 0.75,
+        min_idf: float = 0.0,
+    ) -> None:
+        # Documents are encoded to term ids as they stream in: no token lists are kept.
         self.vocabulary: dict[str, int] = {}
         vocab = self.vocabulary
-        term_ids: list[int] = []
-        lengths = np.zeros(self.n_docs, dtype=np.float32)
-        for i, doc in enumerate(docs):
-            lengths[i] = len(doc)
-            for token in doc:
-                tid = vocab.get(token)
-                if tid is None:
-                    tid = vocab[token] = len(vocab)
-                term_ids.append(tid)
-        terms = np.asarray(term_ids, dtype=np.int64)
+        term_ids = array("i")
+        doc_lengths = array("i")
+        for doc in docs:
+            doc_lengths.append(len(doc))
+            try:
+                term_ids.extend([vocab[token] for token in doc])
+            except KeyError:
+                for token in doc:
+                    tid = vocab.get(token)
+                    if tid is None:
+                        tid = vocab[token] = len(vocab)
+                    term_ids.append(tid)
+        self.n_docs = len(doc_lengths)
+        self.pairs, self.pair_counts = _neighbour_pairs(term_ids, doc_lengths)
+        lengths = np.frombuffer(doc_lengths, dtype=np.int32).astype(np.float32)
+        terms = np.frombuffer(term_ids, dtype=np.int32).astype(np.int64)
         doc_of = np.repeat(np.arange(self.n_docs, dtype=np.int64), lengths.astype(np.int64))
         pairs, tf = np.unique(terms * max(self.n_docs, 1) + doc_of, return_counts=True)
         pair_terms = pairs // max(self.n_docs, 1)
@@ -43,11 +57,40 @@ class BM25Index:
         self._docs = pair_docs
         self._ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(df.astype(np.int64), out=self._ptr[1:])
+        # Forward index: the distinct term ids of each document, for per-document checks.
+        order = np.argsort(pair_docs, kind="stable")
+        self._fwd_terms = pair_terms[order].astype(np.int32)
+        self._fwd_ptr = np.zeros(self.n_docs + 1, dtype=np.int64)
+        np.cumsum(np.bincount(pair_docs, minlength=self.n_docs), out=self._fwd_ptr[1:])
+        # Terms in most documents weigh almost nothing but cost the most to score: skip them.
+        self._skip = self.idf < min_idf
+        self.idf_of: dict[str, float] = dict(zip(vocab, self.idf.tolist(), strict=True))
         self.max_idf = float(math.log1p((self.n_docs + 0.5) / 0.5))
 
+    def owners_per_term(self, group_of_doc: np.ndarray) -> np.ndarray:
+        """Per term, in how many distinct groups (e.g. entries) its documents fall."""
+        groups = group_of_doc[self._docs].astype(np.int64)
+        terms = np.repeat(np.arange(len(self.vocabulary)), np.diff(self._ptr))
+        unique = np.unique(terms * (int(group_of_doc.max(initial=0)) + 1) + groups)
+        return np.bincount(
+            unique // (int(group_of_doc.max(initial=0)) + 1), minlength=len(self.vocabulary)
+        )
+
+    def frequencies(self) -> dict[str, int]:
+        """Document frequency of every term."""
+        return dict(zip(self.vocabulary, self.doc_freq.astype(int).tolist(), strict=True))
+
+    def doc_terms(self, doc: int) -> np.ndarray:
+        """The distinct term ids of one document."""
+        return self._fwd_terms[self._fwd_ptr[doc] : self._fwd_ptr[doc + 1]]
+
+    def doc_idf_mass(self) -> np.ndarray:
+        """Per document, the sum of the IDF of its distinct terms."""
+        owners = np.repeat(np.arange(self.n_docs), np.diff(self._fwd_ptr))
+        return np.bincount(owners, self.idf[self._fwd_terms], minlength=self.n_docs)
+
     def term_idf(self, token: str) -> float | None:
-        tid = self.vocabulary.get(token)
-        return None if tid is None else float(self.idf[tid])
+        return self.idf_of.get(token)
 
     def frequency(self, token: str) -> int:
         tid = self.vocabulary.get(token)
@@ -62,14 +105,31 @@ class BM25Index:
 
     def scores(self, weighted_terms: Mapping[str, float]) -> np.ndarray:
         """BM25 of every document for the given terms, each scaled by its query weight."""
-        out = np.zeros(self.n_docs, dtype=np.float32)
+        docs: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         for token, weight in weighted_terms.items():
             tid = self.vocabulary.get(token)
-            if tid is None or weight <= 0:
+            if tid is None or weight <= 0 or self._skip[tid]:
                 continue
             lo, hi = self._ptr[tid], self._ptr[tid + 1]
-            out[self._docs[lo:hi]] += self._weights[lo:hi] * weight
-        return out
+            docs.append(self._docs[lo:hi])
+            weights.append(self._weights[lo:hi] if weight == 1.0 else self._weights[lo:hi] * weight)
+        if not docs:
+            return np.zeros(self.n_docs, dtype=np.float64)
+        return np.bincount(np.concatenate(docs), np.concatenate(weights), minlength=self.n_docs)
 
     def tokens(self) -> Iterable[str]:
         return self.vocabulary.keys()
+
+
+def _neighbour_pairs(term_ids: array, doc_lengths: array) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct `a << 32 | b` keys of neighbouring terms inside documents, with counts."""
+    seq = np.frombuffer(term_ids, dtype=np.int32).astype(np.int64)
+    if len(seq) < 2:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)
+    keys = seq[:-1] << 32 | seq[1:]
+    ends = np.cumsum(np.frombuffer(doc_lengths, dtype=np.int32).astype(np.int64)) - 1
+    keep = np.ones(len(keys), dtype=bool)
+    keep[ends[(ends >= 0) & (ends < len(keys))]] = False
+    pairs, counts = np.unique(keys[keep], return_counts=True)
+    return pairs, counts.astype(np.int32)

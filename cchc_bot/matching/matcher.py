@@ -14,6 +14,7 @@ from cchc_bot.lexicon import COMMON_WORDS, GENERIC_WORDS, RELATED_WORDS
 from cchc_bot.matching.aspects import AspectDetector
 from cchc_bot.matching.index import BM25Index
 from cchc_bot.matching.speller import Speller
+from cchc_bot.memory import release_free_memory
 from cchc_bot.vietnamese import Normalizer
 
 MatchStatus = Literal["answer", "choices", "unknown"]
@@ -22,14 +23,15 @@ Reason = Literal["confident", "close", "ambiguous", "low_score", "too_vague", "e
 
 MAX_CHOICES = 3
 _CANDIDATE_POOL = 10
+_QUESTIONS_COMPARED = 3  # per candidate entry, the questions whose coverage is measured
 _ANSWER_FIELD_WEIGHT = 0.2  # answer text helps ranking a little (measured on the benchmark)
 _RELATED_WEIGHT = 0.3  # a related word counts this much of an exact one when ranking
 _RELATED_CREDIT = 0.5  # … and this much when measuring how much of the question is covered
 _CORRECTED_CREDIT = 0.85
 _DISTINCTIVE_IDF = 1.0  # words rarer than this tell entries apart
+_MIN_ANSWER_IDF = 0.3  # answer words in most answers are skipped when ranking
 _QUERY_SHARE = 0.8  # the score weighs query coverage 0.8, question coverage 0.2
 _AMBIGUITY_GAP = 0.1  # another entry this close, matching the same words, makes it ambiguous
-_GENERIC_SHARE = 0.5  # a word in half the entries (and at least 5) is generic
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ class _Query:
     tokens: tuple[str, ...]
     weights: dict[str, float]  # query token → informativeness
     terms: dict[str, float]  # index term → weight used for ranking
-    related_of: dict[str, frozenset[str]]  # query token → related index terms
+    related_of: dict[str, frozenset[int]]  # query token → ids of related question terms
+    ids: dict[str, int]  # query token → question term id (-1: not in any question)
     corrected: frozenset[str]
     aspect: str | None
     cue_words: frozenset[str]  # words that ask for an aspect ("lệ phí", "ở đâu")
@@ -93,29 +96,31 @@ class Matcher:
         self.thresholds = thresholds or Thresholds()
         self.normalizer = normalizer or Normalizer(syn.groups, syn.filler)
         self.entries: tuple[Entry, ...] = knowledge.entries
-        question_docs: list[list[str]] = []
-        starts: list[int] = []
-        for entry in self.entries:
-            starts.append(len(question_docs))
-            question_docs.extend(self.normalizer.tokens(q) for q in entry.questions)
-        self._entry_of_doc = np.repeat(
-            np.arange(len(self.entries)), [len(e.questions) for e in self.entries]
+        counts = [len(e.questions) for e in self.entries]
+        self._entry_of_doc = np.repeat(np.arange(len(self.entries)), counts)
+        self._starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+        tokens = self.normalizer.tokens
+        self.questions = BM25Index(
+            (tokens(q) for e in self.entries for q in e.questions), k1=1.2, b=0.9
         )
-        self._starts = np.asarray(starts, dtype=np.int64)
-        self._doc_sets = [frozenset(d) for d in question_docs]
-        self.questions = BM25Index(question_docs, k1=1.2, b=0.9)
-        answer_docs = [self.normalizer.tokens(_answer_text(e)) for e in self.entries]
-        self.answers = BM25Index(answer_docs, k1=1.2, b=0.75)
-        freq: dict[str, int] = {}
-        for doc in (*question_docs, *answer_docs):
-            for token in doc:
-                freq[token] = freq.get(token, 0) + 1
-        self.speller = Speller(freq, question_docs)
+        self._doc_mass = self.questions.doc_idf_mass()
+        self.answers = BM25Index(
+            (tokens(_answer_text(e)) for e in self.entries),
+            k1=1.2,
+            b=0.75,
+            min_idf=_MIN_ANSWER_IDF,
+        )
+        freq = self.answers.frequencies()
+        for token, count in self.questions.frequencies().items():
+            freq[token] = freq.get(token, 0) + count
+        q = self.questions
+        self.speller = Speller(freq, q.vocabulary, q.pairs, q.pair_counts)
         self.aspects = AspectDetector(self.normalizer)
         self._common = {t for w in COMMON_WORDS for t in self.normalizer.tokens(w)}
-        self._generic = self._generic_words(question_docs)
+        self._generic = self._generic_words()
         self._related = self._related_table((*RELATED_WORDS, *syn.related))
         self._valid_cache: tuple[date, np.ndarray] | None = None
+        release_free_memory()
 
     # --- building -------------------------------------------------------------------------
 
@@ -128,16 +133,13 @@ class Matcher:
                 table.setdefault(word, set()).update(w for w in words if w != word)
         return table
 
-    def _generic_words(self, docs: list[list[str]]) -> frozenset[str]:
-        """Words too widespread to identify an entry alone ("thủ tục", "hồ sơ", "trường")."""
-        owners: dict[str, set[int]] = {}
-        for doc, tokens in zip(self._entry_of_doc.tolist(), docs, strict=True):
-            for token in tokens:
-                owners.setdefault(token, set()).add(doc)
-        cutoff = max(5, _GENERIC_SHARE * len(self.entries))
-        widespread = {t for t, owner in owners.items() if len(owner) >= cutoff}
-        listed = {t for w in GENERIC_WORDS for t in self.normalizer.tokens(w)}
-        return frozenset(widespread | listed)
+    def _generic_words(self) -> frozenset[str]:
+        """Words that name a whole field ("thủ tục", "hồ sơ"): listed in the lexicon.
+
+        (Counting how many entries use a word was tried and rejected: in a small knowledge
+        base half the entries easily share a specific word such as "bản" or "phí".)
+        """
+        return frozenset(t for w in GENERIC_WORDS for t in self.normalizer.tokens(w))
 
     def _valid_mask(self, today: date) -> np.ndarray:
         if self._valid_cache is None or self._valid_cache[0] != today:
@@ -146,6 +148,9 @@ class Matcher:
         return self._valid_cache[1]
 
     # --- one query ------------------------------------------------------------------------
+
+    def is_everyday(self, token: str) -> bool:
+        return token in self._common
 
     def informativeness(self, token: str) -> float:
         """How much a word says about what is asked (IDF; low for everyday words)."""
@@ -166,57 +171,62 @@ class Matcher:
         tokens, corrected = self.speller.correct(raw)
         unique = tuple(dict.fromkeys(tokens))
         terms = dict.fromkeys(unique, 1.0)
-        related_of: dict[str, frozenset[str]] = {}
+        related_of: dict[str, frozenset[int]] = {}
+        vocabulary = self.questions.vocabulary
         for token in unique:
-            related = frozenset(self._related.get(token, set()) - set(unique))
-            related_of[token] = related
+            related = self._related.get(token, set()) - set(unique)
+            related_of[token] = frozenset(vocabulary[w] for w in related if w in vocabulary)
             for word in related:
                 terms[word] = max(terms.get(word, 0.0), _RELATED_WEIGHT)
+        ids = {t: vocabulary.get(t, -1) for t in unique}
         weights = {t: self._weight(t) for t in unique}
         aspect, cue_words = self.aspects.find(tokens)
-        return _Query(unique, weights, terms, related_of, frozenset(corrected), aspect, cue_words)
+        return _Query(
+            unique, weights, terms, related_of, ids, frozenset(corrected), aspect, cue_words
+        )
 
-    def _coverage(self, query: _Query, doc: frozenset[str]) -> tuple[float, frozenset[str]]:
+    def _coverage(self, query: _Query, doc_index: int) -> tuple[float, frozenset[str]]:
         """How well one question fits the query, and the distinctive words they share.
 
         Mostly the share of the query's informative weight the question contains, and a
         little the share of the question's own weight the query contains (so a question that
         also names things the citizen did not ask about ranks below one that does not).
         """
-        total = got = 0.0
+        doc = set(self.questions.doc_terms(doc_index).tolist())
+        idf = self.questions.idf
+        ids = query.ids
+        total = got = doc_got = 0.0
         matched: set[str] = set()
         for token in query.tokens:
             weight = query.weights[token]
-            if token in query.cue_words and token not in doc:
+            if token in query.cue_words and ids[token] not in doc:
                 continue  # asking "how much?" says nothing about which procedure
             total += weight
-            if token in doc:
+            if ids[token] in doc:
                 got += weight * (_CORRECTED_CREDIT if token in query.corrected else 1.0)
+                doc_got += idf[ids[token]]
                 matched.add(token)
-            elif query.related_of[token] & doc:
+            elif related := query.related_of[token] & doc:
                 got += weight * _RELATED_CREDIT
+                doc_got += max(idf[r] for r in related) * _RELATED_CREDIT
                 matched.add(token)
         distinctive = frozenset(t for t in matched if query.weights[t] >= _DISTINCTIVE_IDF)
         if not total:
             return 0.0, distinctive
-        doc_total = sum(self._idf_of(t) for t in doc)
-        doc_got = sum(self._idf_of(t) for t in doc if t in matched or t in query.tokens)
-        doc_share = doc_got / doc_total if doc_total else 0.0
+        mass = self._doc_mass[doc_index]
+        doc_share = min(1.0, doc_got / mass) if mass else 0.0
         return _QUERY_SHARE * got / total + (1 - _QUERY_SHARE) * doc_share, distinctive
 
-    def _idf_of(self, token: str) -> float:
-        idf = self.questions.term_idf(token)
-        return 0.0 if idf is None else idf
-
-    def _rank(self, query: _Query, today: date) -> list[tuple[int, float]]:
+    def _rank(self, query: _Query, today: date) -> tuple[list[tuple[int, float]], np.ndarray]:
+        """Top entries by fused score, and the BM25 score of every question."""
         q_scores = self.questions.scores(query.terms)
         if not len(self.entries):
-            return []
+            return [], q_scores
         by_entry = np.maximum.reduceat(q_scores, self._starts) if len(q_scores) else q_scores
         a_scores = self.answers.scores(query.terms)
         q_max, a_max = float(by_entry.max()), float(a_scores.max())
         if q_max <= 0:
-            return []
+            return [], q_scores
         fused = by_entry / q_max
         if a_max > 0:
             fused = fused + _ANSWER_FIELD_WEIGHT * a_scores / a_max
@@ -224,14 +234,21 @@ class Matcher:
         k = min(_CANDIDATE_POOL, len(fused))
         top = np.argpartition(-fused, k - 1)[:k]
         ranked = sorted(((int(i), float(fused[i])) for i in top), key=lambda x: -x[1])
-        return [(i, s) for i, s in ranked if s > 0]
+        return [(i, s) for i, s in ranked if s > 0], q_scores
 
-    def _best_question(self, query: _Query, entry_index: int) -> tuple[float, frozenset[str]]:
+    def _best_question(
+        self, query: _Query, entry_index: int, q_scores: np.ndarray
+    ) -> tuple[float, frozenset[str]]:
+        """Coverage of the entry's best questions (the few BM25 ranks highest)."""
         start = int(self._starts[entry_index])
         count = len(self.entries[entry_index].questions)
+        docs = range(start, start + count)
+        if count > _QUESTIONS_COMPARED:
+            order = np.argsort(-q_scores[start : start + count])[:_QUESTIONS_COMPARED]
+            docs = [start + int(i) for i in order]
         best = (0.0, frozenset[str]())
-        for doc in range(start, start + count):
-            cov = self._coverage(query, self._doc_sets[doc])
+        for doc in docs:
+            cov = self._coverage(query, doc)
             if cov[0] > best[0]:
                 best = cov
         return best
@@ -245,8 +262,9 @@ class Matcher:
     ) -> tuple[list[Candidate], list[frozenset[str]]]:
         candidates: list[Candidate] = []
         matched: list[frozenset[str]] = []
-        for index, rank in self._rank(query, today):
-            score, hits = self._best_question(query, index)
+        ranked, q_scores = self._rank(query, today)
+        for index, rank in ranked:
+            score, hits = self._best_question(query, index, q_scores)
             candidates.append(Candidate(self.entries[index], round(score, 4), rank))
             matched.append(hits)
         return candidates, matched
@@ -278,7 +296,7 @@ class Matcher:
         return Match("choices", None, query.aspect, best.score, offered, reason)
 
     def _is_vague(self, query: _Query) -> bool:
-        """Nothing but everyday words, aspect cues and generic words ("thủ tục thế nào")."""
+        """Nothing but everyday words, generic words and aspect cues ("thủ tục", "lệ phí")."""
         return all(
-            t in self._common or t in query.cue_words or t in self._generic for t in query.tokens
+            t in self._common or t in self._generic or t in query.cue_words for t in query.tokens
         )

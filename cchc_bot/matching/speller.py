@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import pairwise
 
 import numpy as np
 from rapidfuzz import distance, process
@@ -22,18 +21,19 @@ class Speller:
     Failing that, a word typed without its space ("dangky") is split into two known words.
     """
 
-    def __init__(self, frequencies: dict[str, int], docs: Sequence[Sequence[str]]) -> None:
+    def __init__(
+        self,
+        frequencies: dict[str, int],
+        ids: dict[str, int],
+        pairs: np.ndarray,
+        pair_counts: np.ndarray,
+    ) -> None:
+        """`frequencies`: known words; `ids`/`pairs`: neighbour statistics (see BM25Index)."""
         self._freq = frequencies
         self._words = [w for w in frequencies if not w.isdigit()]
-        ids = {w: i for i, w in enumerate(frequencies)}
         self._ids = ids
-        keys: list[int] = []
-        for doc in docs:
-            for a, b in pairwise(doc):
-                keys.append(ids[a] << 32 | ids[b])
-        pairs, counts = np.unique(np.asarray(keys, dtype=np.int64), return_counts=True)
         self._pairs = pairs
-        self._pair_counts = counts.astype(np.int32)
+        self._pair_counts = pair_counts
         self._cached = lru_cache(maxsize=8192)(self._candidates)
 
     def _bigram(self, a: str | None, b: str | None) -> int:
@@ -65,7 +65,9 @@ class Speller:
         out: list[str] = []
         fixed: set[str] = set()
         for k, token in enumerate(tokens):
-            if token in self._freq or token.isdigit() or len(token) < 3:
+            if token in self._freq or token.isdigit() or len(token) < 3 or is_syllable(token):
+                # A well-formed syllable is a real word the knowledge base just does not use
+                # ("thời hạn" in a base without it): replacing it would invent a meaning.
                 out.append(token)
                 continue
             prev = tokens[k - 1] if k else None
