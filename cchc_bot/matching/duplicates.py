@@ -59,7 +59,7 @@ def find_near_duplicates(matcher: Matcher, *, threshold: float = 90.0) -> list[N
                         owner[doc][1],
                         matcher.entries[b].id,
                         owner[other][1],
-                        round(max(similarity, spelled), 1),
+                        round(similarity if similarity >= threshold else spelled, 1),
                     )
                 )
     return found

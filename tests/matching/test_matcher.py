@@ -250,16 +250,6 @@ def test_fee_of_a_copy_is_answered(matcher: Matcher) -> None:
     assert m.aspect == "fee"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG: 'hồ sơ chuyển trường thpt gồm những gì' names THPT yet is not answered: the "
-        "lead is measured on the BM25 rank, which both chuyển-trường entries share almost "
-        "equally ('hồ sơ … gồm những giấy tờ gì'), although the coverage score puts THPT "
-        "clearly ahead (on the real knowledge/ THCS is even offered first)"
-    ),
-)
 def test_documents_of_thpt_transfer_are_answered(matcher: Matcher) -> None:
     m = match(matcher, "hồ sơ chuyển trường thpt gồm những gì")
     assert m.status == "answer", describe(m)
@@ -446,15 +436,6 @@ def test_questions_of_one_entry_are_never_flagged(
     assert find_near_duplicates(Matcher(load_knowledge(root))) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG (minor): NearDuplicate.similarity is max(weighted Jaccard, rapidfuzz ratio), but "
-        "only Jaccard ≥ threshold (or ratio ≥ 97) flags a pair, so a pair reported at 93% "
-        "with threshold=70 is not reported with threshold=90 (… hoạt động / … trở lại)"
-    ),
-)
 def test_reported_similarity_is_consistent_with_the_threshold(matcher: Matcher) -> None:
     at_90 = {(d.question, d.other_question) for d in find_near_duplicates(matcher, threshold=90)}
     for dup in find_near_duplicates(matcher, threshold=70):
