@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cchc_bot.engine import Engine
+from cchc_bot.hotline import HotlineService, Policy
 from cchc_bot.kb_service import KnowledgeService
 from cchc_bot.matching import Thresholds
 from cchc_bot.settings import Settings
-from cchc_bot.storage import Database, Repository, SchemaOutOfDate
+from cchc_bot.storage import Database, HotlineRepository, Repository, SchemaOutOfDate
+from cchc_bot.workcalendar import WorkCalendar
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,7 @@ class App:
     database: Database
     knowledge: KnowledgeService
     engine: Engine
+    hotline: HotlineService
 
     def close(self) -> None:
         self.database.close()
@@ -49,11 +52,23 @@ def open_database(settings: Settings) -> Database:
     return database
 
 
+def build_hotline(
+    settings: Settings, database: Database, knowledge: KnowledgeService
+) -> HotlineService:
+    holidays = [h.day for h in knowledge.current.knowledge.holidays]
+    calendar = WorkCalendar.build(settings.timezone, settings.work_hours, holidays)
+    policy = Policy(settings.question_due_days, settings.complaint_due_days)
+    return HotlineService(
+        Repository(database), HotlineRepository(database), knowledge, calendar, policy
+    )
+
+
 def build_app(settings: Settings, knowledge_dir: Path | None = None) -> App:
     knowledge = KnowledgeService(knowledge_dir or settings.knowledge_dir, thresholds(settings))
     database = open_database(settings)
-    engine = Engine(knowledge, Repository(database), timezone=settings.timezone)
-    return App(settings, database, knowledge, engine)
+    hotline = build_hotline(settings, database, knowledge)
+    engine = Engine(knowledge, hotline.repository, timezone=settings.timezone, hotline=hotline)
+    return App(settings, database, knowledge, engine, hotline)
 
 
 __all__ = ["App", "SchemaOutOfDate", "build_app", "open_database", "thresholds"]

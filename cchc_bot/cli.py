@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
-from cchc_bot import __version__, texts
+from cchc_bot import __version__, cli_queue, texts
 from cchc_bot.channels.render import numbered
 from cchc_bot.engine import Engine
 from cchc_bot.evaluation import evaluate, summary_dict
@@ -66,6 +66,16 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="apply database migrations")
     db_sub.add_parser("current", help="show the schema revision")
 
+    prune = db_sub.add_parser("prune", help="remove old message texts, keep the statistics")
+    prune.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+
+    cli_queue.add_parsers(sub)
+
+    report = sub.add_parser("report", help="monthly CCHC report (Hỏi – đáp, hotline, satisfaction)")
+    report.add_argument("--month", required=True, metavar="YYYY-MM")
+    report.add_argument("--format", choices=("md", "csv", "html"), default="md")
+    report.add_argument("--output", "-o", type=Path)
+
     sub.add_parser("run", help="run the bot server (Telegram, Zalo, web)")
     return parser
 
@@ -77,19 +87,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    quiet = args.command in ("chat", "ask", "eval", "kb")
+    quiet = args.command in ("chat", "ask", "eval", "kb", "queue", "report")
     level = max(logging.WARNING, logging.getLevelName(settings.log_level)) if quiet else None
     logging.basicConfig(
         level=level or settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if settings.log_level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     handlers = {
         "chat": _chat,
         "ask": _ask,
         "eval": _eval,
         "kb": _kb,
         "db": _db,
+        "queue": _queue,
+        "report": _report,
         "run": _run,
     }
     try:
@@ -102,6 +116,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+def _queue(args: argparse.Namespace, settings: Settings) -> int:
+    from cchc_bot.app import build_app
+
+    app = build_app(settings)
+    try:
+        return cli_queue.run(args, settings, app.hotline)
+    finally:
+        app.close()
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from cchc_bot.app import build_app
+    from cchc_bot.report_render import render_csv, render_html, render_markdown
+    from cchc_bot.reports import monthly_report
+    from cchc_bot.storage import ReportQueries
+
+    app = build_app(settings)
+    try:
+        knowledge = app.knowledge.current.knowledge
+        report = monthly_report(
+            ReportQueries(app.database),
+            args.month,
+            settings.timezone,
+            entry_titles={e.id: e.title for e in knowledge.entries},
+            topic_titles={t.key: t.title for t in knowledge.topics},
+        )
+        agency = knowledge.agency.name
+        if args.format == "html":
+            text = render_html(report, agency=agency)
+        elif args.format == "csv":
+            text = render_csv(report)
+        else:
+            text = render_markdown(report, agency=agency)
+    finally:
+        app.close()
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def _knowledge(args: argparse.Namespace, settings: Settings) -> KnowledgeService:
     from cchc_bot.app import thresholds
 
@@ -110,15 +166,17 @@ def _knowledge(args: argparse.Namespace, settings: Settings) -> KnowledgeService
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from cchc_bot.app import build_app
-    from cchc_bot.channels.console import chat_loop
+    from cchc_bot.channels.console import CHANNEL, ConsoleNotifier, chat_loop
 
     app = build_app(settings, args.knowledge)
+    notifiers = {CHANNEL: ConsoleNotifier()}
     try:
         history = Path.home() / ".cchc_bot_history"
         return chat_loop(
             app.engine.handle,
             agency_name=app.knowledge.current.knowledge.agency.name,
             history_file=history,
+            inbox=lambda chat_id: app.hotline.deliver_pending(notifiers, chat_id=chat_id),
         )
     finally:
         app.close()
@@ -236,7 +294,16 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 
     database = Database(settings.database_url)
     try:
-        if args.db_command == "upgrade":
+        if args.db_command == "prune":
+            from datetime import UTC, datetime, timedelta
+
+            from cchc_bot.storage import HotlineRepository
+
+            database.check_schema()
+            cutoff = datetime.now(UTC) - timedelta(days=args.older_than)
+            count = HotlineRepository(database).prune_messages(cutoff)
+            print(texts.PRUNED.format(count=count, days=args.older_than))
+        elif args.db_command == "upgrade":
             before = database.current_revision()
             database.upgrade()
             after = database.current_revision()

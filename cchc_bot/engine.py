@@ -12,24 +12,19 @@ from zoneinfo import ZoneInfo
 
 from cchc_bot import texts
 from cchc_bot.answers import render_entry
+from cchc_bot.desk import TICKET_NUMBER, CitizenDesk
+from cchc_bot.hotline import HotlineService
 from cchc_bot.kb_service import KnowledgeService
 from cchc_bot.knowledge.model import Entry
 from cchc_bot.matching import Match
 from cchc_bot.messages import Incoming, Reply
-from cchc_bot.storage import (
-    Candidate,
-    ChatState,
-    NewMessage,
-    NewTicket,
-    Repository,
-    StorageError,
-)
+from cchc_bot.redact import mask_personal
+from cchc_bot.storage import ChatState, NewMessage, Repository, StorageError
 from cchc_bot.vietnamese import tokenize
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
-_TICKET_NUMBER = re.compile(r"\bHD[\s-]*(\d{4})[\s-]*(\d{1,6})\b", re.IGNORECASE)
 _PICK = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 _GREETINGS = {"xin chao", "chao", "hello", "hi", "alo", "chao ban", "chao ad", "hey", "chao em"}
 _THANKS = {"cam on", "cam on nhieu", "thanks", "thank you", "tks", "camon", "ok cam on"}
@@ -55,12 +50,16 @@ class Engine:
         repository: Repository | None,
         *,
         timezone: ZoneInfo,
+        hotline: HotlineService | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.knowledge = knowledge
         self.repository = repository
         self.timezone = timezone
         self.clock = clock
+        if hotline is None and repository is not None:
+            hotline = HotlineService.for_repository(repository, knowledge, timezone, clock=clock)
+        self.desk = CitizenDesk(hotline) if hotline is not None else None
 
     @property
     def _store(self) -> Repository:
@@ -91,7 +90,7 @@ class Engine:
                     channel=incoming.channel,
                     chat_id=incoming.chat_id,
                     user_id=incoming.user_id,
-                    text=incoming.text,
+                    text=mask_personal(incoming.text),
                     decision=reply.decision,
                     latency_ms=round(latency, 3),
                     entry_id=reply.entry_id,
@@ -135,6 +134,10 @@ class Engine:
             return _Outcome(
                 Reply(texts.TOO_LONG.format(length=len(text), limit=limit), decision="too_long")
             )
+        if self.desk is not None and (text[0].isdigit() or text.lower().startswith("/boqua")):
+            answered = self.desk.survey(incoming, text)
+            if answered is not None:
+                return _Outcome(answered, ChatState(incoming.channel, incoming.chat_id))
         if text.startswith("/"):
             return self._command(incoming, text, state)
         pick = _PICK.match(text)
@@ -146,7 +149,7 @@ class Engine:
             return _Outcome(self._greeting(incoming))
         if raw_folded in _THANKS:
             return _Outcome(Reply(texts.THANKS, decision="thanks"))
-        number = _TICKET_NUMBER.search(text)
+        number = TICKET_NUMBER.search(text)
         if number:
             return self._track(incoming, number)
         if any(p in raw_folded for p in _HOTLINE_PHRASES) or any(
@@ -172,10 +175,17 @@ class Engine:
         if name == "hotline":
             return self._hotline(incoming, rest or None, state)
         if name == "tracuu":
-            number = _TICKET_NUMBER.search(rest)
+            number = TICKET_NUMBER.search(rest)
             if number is None:
                 return _Outcome(Reply(texts.TRACK_USAGE, decision="track"))
             return self._track(incoming, number)
+        if name == "danhgia" and self.desk is not None:
+            question = state.pending_question if state else None
+            reply, offered = self.desk.rate(incoming, rest, question)
+            if offered:
+                keep = ChatState(incoming.channel, incoming.chat_id, pending_question=question)
+                return _Outcome(reply, keep)
+            return _Outcome(reply, ChatState(incoming.channel, incoming.chat_id))
         return _Outcome(self._help())
 
     def _greeting(self, incoming: Incoming) -> Reply:
@@ -246,6 +256,8 @@ class Engine:
 
     def _question(self, incoming: Incoming, text: str) -> _Outcome:
         match = self.knowledge.current.matcher.match(text, today=self._today())
+        if match.status != "answer" and self.desk is not None and self.desk.is_complaint(text):
+            return self._create_ticket(incoming, text, match, kind="complaint")
         outcome, needs_ticket = self._reply_for_match(match, text, incoming)
         if needs_ticket:
             return self._create_ticket(incoming, text, match)
@@ -255,7 +267,9 @@ class Engine:
         self, match: Match, text: str, incoming: Incoming | None
     ) -> tuple[_Outcome, bool]:
         if match.status == "answer" and match.entry is not None:
-            outcome = self._answer(incoming, match.entry, match.aspect, match.score, "answer")
+            outcome = self._answer(
+                incoming, match.entry, match.aspect, match.score, "answer", question=text
+            )
             return outcome, False
         if match.status == "choices":
             choices = [(c.entry.title, f"/a {c.entry.id}") for c in match.candidates]
@@ -285,12 +299,16 @@ class Engine:
         aspect: str | None,
         score: float | None,
         decision: str,
+        question: str | None = None,
     ) -> _Outcome:
         knowledge = self.knowledge.current.knowledge
         text = render_entry(entry, knowledge, aspect)
-        choices: tuple[tuple[str, str], ...] = ()
+        choices: tuple[tuple[str, str], ...] = (
+            (texts.RATE_UP_LABEL, f"/danhgia e:{entry.id} up"),
+            (texts.RATE_DOWN_LABEL, f"/danhgia e:{entry.id} down"),
+        )
         if entry.kind == "procedure" and aspect:
-            choices = (("Xem toàn bộ thủ tục", f"/a {entry.id}"),)
+            choices += ((texts.FULL_PROCEDURE_LABEL, f"/a {entry.id}"),)
         reply = Reply(
             text,
             choices=choices,
@@ -306,6 +324,7 @@ class Engine:
                 incoming.chat_id,
                 pending_choices=tuple(code for _, code in choices),
                 last_entry_id=entry.id,
+                pending_question=question or entry.title,
             )
         return _Outcome(reply, state)
 
@@ -323,56 +342,15 @@ class Engine:
         match = self.knowledge.current.matcher.match(question, today=self._today())
         return self._create_ticket(incoming, question, match)
 
-    def _create_ticket(self, incoming: Incoming, text: str, match: Match) -> _Outcome:
-        loaded = self.knowledge.current
-        agency = loaded.knowledge.agency
-        found = match.candidates or tuple(loaded.matcher.search(text, today=self._today(), limit=3))
-        candidates = tuple(Candidate(c.entry.id, c.entry.title, c.score) for c in found[:3])
-        category = found[0].entry.topic if found else None
-        try:
-            ticket = self._store.create_ticket(
-                NewTicket(
-                    channel=incoming.channel,
-                    chat_id=incoming.chat_id,
-                    user_id=incoming.user_id,
-                    text=text,
-                    display_name=incoming.display_name,
-                    category=category,
-                    candidates=candidates,
-                )
-            )
-        except StorageError as exc:
-            log.error("could not store a hotline ticket: %s", exc)
-            reply = Reply(texts.TICKET_FAILED.format(hotline=agency.hotline), decision="unknown")
-            return _Outcome(reply)
-        response = agency.hotline_response or texts.TICKET_RESPONSE_DEFAULT
-        reply = Reply(
-            texts.TICKET_CREATED.format(
-                number=ticket.number, response=response, hotline=agency.hotline
-            ),
-            decision="ticket",
-            score=match.score,
-            ticket_number=ticket.number,
-            candidates=tuple((c.entry_id, c.title, c.score) for c in candidates),
-        )
+    def _create_ticket(
+        self, incoming: Incoming, text: str, match: Match, kind: str = "question"
+    ) -> _Outcome:
+        if self.desk is None:
+            return _Outcome(Reply(texts.PREVIEW_UNKNOWN, decision="unknown"))
+        reply = self.desk.file(incoming, text, match, kind)
         return _Outcome(reply, ChatState(incoming.channel, incoming.chat_id))
 
     def _track(self, incoming: Incoming, number: re.Match[str]) -> _Outcome:
-        wanted = f"HD-{number.group(1)}-{int(number.group(2)):05d}"
-        try:
-            ticket = self._store.get_ticket(wanted)
-        except StorageError as exc:
-            log.warning("ticket lookup failed: %s", exc)
-            ticket = None
-        owned = ticket is not None and (ticket.channel, ticket.chat_id) == (
-            incoming.channel,
-            incoming.chat_id,
-        )
-        if not owned or ticket is None:
-            return _Outcome(Reply(texts.TRACK_NOT_FOUND.format(number=wanted), decision="track"))
-        created = ticket.created_at.astimezone(self.timezone).strftime("%d/%m/%Y %H:%M")
-        status = texts.TICKET_STATUS_NAMES.get(ticket.status, ticket.status)
-        lines = [texts.TRACK_STATUS.format(number=ticket.number, created=created, status=status)]
-        if ticket.answer:
-            lines.append(texts.TRACK_ANSWER.format(answer=ticket.answer))
-        return _Outcome(Reply("\n".join(lines), decision="track", ticket_number=ticket.number))
+        if self.desk is None:
+            return _Outcome(Reply(texts.TRACK_USAGE, decision="track"))
+        return _Outcome(self.desk.track(incoming, number))

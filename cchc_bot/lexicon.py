@@ -158,3 +158,73 @@ GENERIC_WORDS: tuple[str, ...] = (
     "sở",
     "cấp",
 )
+
+# Phrases (as the normaliser writes them: no diacritics) that mark a message as a complaint
+# about how a case was handled — it goes to the hotline as kind "complaint".
+COMPLAINT_CUES: tuple[str, ...] = (
+    "khieu nai",
+    "to cao",
+    "gay kho de",
+    "gay kho khan",
+    "nhung nhieu",
+    "voi tien",
+    "doi tien",
+    "tieu cuc",
+    "thai do",
+    "hach sach",
+    "buc xuc",
+    "tre hen",
+    "qua han ma",
+    "khong giai quyet",
+    "khong tra loi",
+    "de tru",
+    "lam kho",
+    "phan anh viec",
+    "toi muon phan anh",
+    "em muon phan anh",
+)
+
+# What kind of answer a question asks for (why / when / how long / where / who / how much / how
+# / what / should / can), as the phrases people use. The matcher adds one `QT_<class>` term
+# per class found to every knowledge question and to the query, so "khi nào …" prefers a
+# knowledge question that also asks "when". Phrases go through the same normaliser as the
+# text (accents, abbreviations and synonyms do not matter). Words with a second everyday
+# meaning once folded ("giá" = gia in "tham gia", "cách" in "cách ly") are left out.
+QUESTION_CLASSES: dict[str, tuple[str, ...]] = {
+    "why": ("tại sao", "vì sao", "sao lại", "lý do", "nguyên nhân", "do đâu"),
+    "when": (
+        "khi nào",
+        "bao giờ",
+        "lúc nào",
+        "thời điểm nào",
+        "thời gian nào",
+        "ngày nào",
+        "hồi nào",
+        "từ khi nào",
+    ),
+    "howlong": (
+        "bao lâu",
+        "mấy ngày",
+        "bao nhiêu ngày",
+        "bao nhiêu lâu",
+        "kéo dài",
+        "mấy tháng",
+        "bao nhiêu tháng",
+    ),
+    "where": ("ở đâu", "nơi nào", "chỗ nào", "tại đâu", "đến đâu", "đi đâu", "địa điểm nào"),
+    "who": ("ai", "người nào", "đối tượng nào", "nhóm nào", "trường hợp nào", "những ai"),
+    "howmuch": ("bao nhiêu", "mấy liều", "mấy mũi", "mức nào", "chi phí"),
+    "how": (
+        "như thế nào",
+        "làm thế nào",
+        "cách nào",
+        "bằng cách nào",
+        "ra sao",
+        "làm sao",
+        "thế nào",
+        "cách làm",
+    ),
+    "what": ("là gì", "cái gì", "những gì", "gì", "nào"),
+    "should": ("có nên", "nên", "cần phải", "có cần"),
+    "can": ("có thể", "được không", "có được", "được phép"),
+}

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cchc_bot.redact import mask_url_password
+from cchc_bot.workcalendar import parse_periods
 
 PREFIX = "CCHC_"
 
@@ -48,6 +49,21 @@ def _timezone(raw: str) -> ZoneInfo:
         return ZoneInfo(raw)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"không biết múi giờ '{raw}'") from exc
+
+
+def _positive_float(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError("phải là một số, ví dụ 3") from None
+    if value <= 0:
+        raise ValueError("phải lớn hơn 0")
+    return value
+
+
+def _work_hours(raw: str) -> str:
+    parse_periods(raw)
+    return raw
 
 
 def _log_level(raw: str) -> str:
@@ -113,6 +129,25 @@ SPECS: tuple[Spec, ...] = (
         "`kb check` warns about entries whose `reviewed` date is older than this",
     ),
     Spec("log_level", _log_level, "INFO", "Logging level (DEBUG, INFO, WARNING, ERROR)"),
+    Spec(
+        "work_hours",
+        _work_hours,
+        "07:00-11:00,13:00-17:00",
+        "Working hours on Monday–Friday (holidays come from knowledge/holidays.yaml)",
+    ),
+    Spec(
+        "question_due_days",
+        _positive_float,
+        "3",
+        "Working days staff have to answer a question handed to the hotline",
+    ),
+    Spec(
+        "complaint_due_days",
+        _positive_float,
+        "10",
+        "Working days staff have to answer a complaint (phản ánh, kiến nghị)",
+    ),
+    Spec("staff_name", str, "", "Name recorded for `queue` commands run without --by"),
 )
 
 
@@ -126,6 +161,10 @@ class Settings:
     answer_margin: float
     review_max_age_days: int
     log_level: str
+    work_hours: str
+    question_due_days: float
+    complaint_due_days: float
+    staff_name: str
 
     def __repr__(self) -> str:
         secret = {s.field for s in SPECS if s.secret}

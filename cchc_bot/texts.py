@@ -52,10 +52,55 @@ UNKNOWN_ENTRY = "Nội dung này không còn trong cơ sở tri thức. Gõ /men
 TICKET_CREATED = (
     "Tôi chưa có câu trả lời chắc chắn cho câu hỏi này nên đã chuyển đến cán bộ phụ trách.\n"
     "Số phiếu của anh/chị: {number}\n"
-    "Thời gian trả lời dự kiến: {response}.\n"
+    "Hạn trả lời: {due} ({response}).\n"
+    "Câu trả lời sẽ được gửi lại ngay trong cuộc trò chuyện này. "
     "Cần gấp, anh/chị gọi đường dây nóng {hotline}.\n"
     "Tra cứu: /tracuu {number}"
 )
+COMPLAINT_CREATED = (
+    "Cảm ơn anh/chị đã phản ánh. Nội dung đã được ghi nhận và chuyển đến bộ phận phụ trách.\n"
+    "Số phiếu: {number}\n"
+    "Hạn phản hồi: {due} ({response}).\n"
+    "Kết quả xử lý sẽ được gửi lại trong cuộc trò chuyện này. Đường dây nóng: {hotline}.\n"
+    "Tra cứu: /tracuu {number}"
+)
+TICKET_EXISTS = (
+    "Câu hỏi này anh/chị đã gửi ở phiếu {number} và đang chờ cán bộ trả lời (hạn {due}). "
+    "Tra cứu: /tracuu {number}"
+)
+QUESTION_RESPONSE = "{days} ngày làm việc"
+DUE_FORMAT = "%H:%M ngày %d/%m/%Y"
+
+# Messages sent to a citizen when staff act on their ticket.
+TICKET_ANSWERED = (
+    "Trả lời phiếu {number} của anh/chị:\n\n{answer}\n\n"
+    "Câu trả lời có giúp được anh/chị không? Trả lời 1 (👍 có) hoặc 2 (👎 chưa)."
+)
+TICKET_REJECTED = (
+    "Phiếu {number} của anh/chị không thể giải quyết qua kênh này.\nLý do: {reason}\n"
+    "Cần hỗ trợ thêm, anh/chị gọi đường dây nóng {hotline}."
+)
+SURVEY_ASK = (
+    "Phiếu {number} đã hoàn thành. Xin anh/chị dành 1 phút đánh giá (thang 1–5, 5 là tốt nhất):\n"
+    "1) Dễ tìm được thông tin  2) Nhanh chóng  3) Hữu ích  4) Thái độ phục vụ\n"
+    "Gõ 4 số theo thứ tự, có thể thêm góp ý, ví dụ: 5 4 5 5 cảm ơn cán bộ.\n"
+    "Gõ /boqua nếu không muốn đánh giá."
+)
+SURVEY_THANKS = "Cảm ơn anh/chị đã đánh giá. Ý kiến của anh/chị giúp Sở phục vụ tốt hơn."
+SURVEY_SKIPPED = "Vâng ạ. Anh/chị cần hỏi gì thêm cứ nhắn cho tôi."
+SURVEY_INVALID = (
+    "Anh/chị gõ 4 số từ 1 đến 5 theo thứ tự (dễ tìm thông tin, nhanh chóng, hữu ích, thái độ), "
+    "ví dụ: 5 4 5 5 — hoặc /boqua."
+)
+
+# Feedback on the bot's answers.
+RATE_UP_LABEL = "👍 Hữu ích"
+RATE_DOWN_LABEL = "👎 Chưa đúng ý"
+FULL_PROCEDURE_LABEL = "Xem toàn bộ thủ tục"
+RATED_UP = "Cảm ơn anh/chị đã đánh giá!"
+RATED_DOWN = "Xin lỗi vì câu trả lời chưa đúng ý anh/chị. Gửi câu hỏi cho cán bộ trả lời trực tiếp?"
+SEND_TO_STAFF_LABEL = "Gửi cho cán bộ"
+RATING_UNKNOWN = "Không tìm thấy nội dung để đánh giá. Anh/chị gõ câu hỏi mới giúp tôi nhé."
 TICKET_FAILED = (
     "Xin lỗi, hệ thống tạm thời chưa ghi nhận được câu hỏi của anh/chị. "
     "Anh/chị vui lòng thử lại sau ít phút hoặc gọi đường dây nóng {hotline}."
@@ -72,6 +117,7 @@ TRACK_NOT_FOUND = (
 )
 TRACK_STATUS = "Phiếu {number} ({created}): {status}."
 TRACK_ANSWER = "Trả lời của cán bộ:\n{answer}"
+TRACK_DUE = "Hạn trả lời: {due}."
 TICKET_STATUS_NAMES = {
     "open": "đã tiếp nhận, đang chờ cán bộ xử lý",
     "assigned": "cán bộ đang xử lý",
@@ -114,8 +160,42 @@ CHAT_BANNER = (
     "Gõ câu hỏi rồi Enter; /help để xem hướng dẫn; Ctrl-D hoặc /thoat để thoát."
 )
 CHAT_BYE = "Tạm biệt!"
+CONSOLE_INBOX = "📩 Tin nhắn mới:"
 CHAT_QUIT_WORDS = ("/thoat", "/quit", "/exit")
 NO_CHANNELS = (
     "Chưa cấu hình kênh nào (Telegram, Zalo) nên không có gì để chạy.\n"
     "Để trò chuyện thử trên console: cchc-bot chat"
 )
+
+# --- staff (CLI and, later, channels and the web admin) ------------------------------------
+
+STAFF_NO_TICKET = "Không có phiếu {number}."
+STAFF_BAD_TRANSITION = "Không thể {action} phiếu {number}: phiếu đang ở trạng thái «{status}»."
+STAFF_ACTIONS = {
+    "assign": "giao",
+    "answer": "trả lời",
+    "close": "đóng",
+    "reject": "từ chối",
+}
+STAFF_EMPTY_ANSWER = "Nội dung trả lời đang trống."
+STAFF_EMPTY_NOTE = "Ghi chú đang trống."
+STAFF_REJECT_NEEDS_REASON = "Từ chối phiếu cần ghi rõ lý do (--reason)."
+STAFF_NEEDS_NAME = "Cần biết ai thực hiện: thêm --by TÊN hoặc đặt biến CCHC_STAFF_NAME."
+STAFF_DONE = {
+    "assign": "Đã giao phiếu {number} cho {who}.",
+    "answer": "Đã trả lời phiếu {number}{group}; câu trả lời đang chờ gửi tới người hỏi.",
+    "note": "Đã ghi chú vào phiếu {number}.",
+    "close": "Đã đóng phiếu {number}; người hỏi sẽ nhận phiếu khảo sát mức độ hài lòng.",
+    "reject": "Đã từ chối phiếu {number}; người hỏi sẽ nhận thông báo kèm lý do.",
+}
+STAFF_GROUP_SUFFIX = " và {count} phiếu gộp cùng"
+KIND_NAMES = {"question": "câu hỏi", "complaint": "phản ánh"}
+STAFF_PROMOTE_NEEDS_ANSWER = "Phiếu {number} chưa có câu trả lời để đưa vào cơ sở tri thức."
+STAFF_PROMOTE_NEEDS_TOPIC = (
+    "Chưa có mục '{entry_id}': cần --topic (tệp faq, ví dụ faq/hoi-dap.yaml) để tạo mục mới."
+)
+STAFF_PROMOTED = "Đã đưa phiếu {number} vào mục '{entry_id}' ({path}); kb check: không lỗi."
+PROMOTE_COMMENT = "thêm từ phiếu {number} bởi {who} ngày {day}"
+EXPORT_XLSX_NEEDS_FILE = "Xuất Excel cần tên tệp: --output phieu.xlsx"
+EXPORTED = "Đã xuất {count} phiếu ra {path}."
+PRUNED = "Đã xóa nội dung {count} tin nhắn cũ hơn {days} ngày (giữ lại số liệu thống kê)."

@@ -259,6 +259,8 @@ class Normalizer:
             key = _spelled(word)
             if key and key not in self._rules:
                 self._rules[key] = ()
+        # Words the tables rewrite or drop are never spell-corrected ("nhe" is the filler "nhé").
+        self._kept = frozenset(t for key in self._rules for t in key)
         self._by_first: dict[str, list[tuple[str, ...]]] = {}
         self._single: dict[str, tuple[str, ...]] = {}
         for key in sorted(self._rules, key=len, reverse=True):
@@ -310,8 +312,19 @@ class Normalizer:
 
     def tokens(self, text: str) -> list[str]:
         """Normalised tokens of `text` (folded, repaired, expanded, filler dropped)."""
+        return self.expand(self.raw_tokens(text))
+
+    def raw_tokens(self, text: str) -> list[str]:
+        """Folded and repaired tokens, before abbreviation/synonym expansion.
+
+        The matcher corrects typos at this stage, so that a misspelt word is repaired before
+        the expansion tables see it ("covicd 19" → "covid 19" → covid).
+        """
         spelling = self._spelling
-        tokens = [spelling.get(t) or self._spell(t) for t in tokenize(text)]
+        return [spelling.get(t) or self._spell(t) for t in tokenize(text)]
+
+    def expand(self, tokens: list[str]) -> list[str]:
+        """Abbreviations, teencode and synonyms rewritten to their full form, filler dropped."""
         if self._triggers.isdisjoint(tokens):
             return tokens
         for _ in range(_MAX_EXPANSION_PASSES):
@@ -319,6 +332,14 @@ class Normalizer:
             if not changed:
                 break
         return tokens
+
+    def is_protected(self, token: str) -> bool:
+        """Whether a raw token belongs to an expansion or filler table (never spell-corrected)."""
+        return token in self._kept
+
+    def expansion(self, token: str) -> tuple[str, ...] | None:
+        """What a one-token abbreviation stands for (None when it is not one)."""
+        return self._single.get(token)
 
     def normalize(self, text: str) -> str:
         return " ".join(self.tokens(text))

@@ -26,8 +26,10 @@ LEVELS: dict[str, int] = {
     "cchc_bot.vietnamese": 0,
     "cchc_bot.lexicon": 0,
     "cchc_bot.redact": 0,
+    "cchc_bot.report_texts": 0,  # Vietnamese labels and number formats of reports/exports
     "cchc_bot.messages": 0,  # Incoming / Reply, shared by every layer
-    "cchc_bot.memory": 0,  # malloc_trim after large index builds (used by matching)
+    "cchc_bot.memory": 0,
+    "cchc_bot.workcalendar": 0,  # working hours and holidays (hotline due times)  # malloc_trim after large index builds (used by matching)
     "cchc_bot.knowledge": 0,
     "cchc_bot.matching": 0,
     # 1: the database
@@ -38,14 +40,18 @@ LEVELS: dict[str, int] = {
     "cchc_bot.evaluation": 2,
     "cchc_bot.kb_service": 2,
     "cchc_bot.hotline": 2,
+    "cchc_bot.desk": 2,  # the citizen's side of the hotline inside a conversation
     "cchc_bot.broadcast": 2,
     "cchc_bot.reports": 2,
+    "cchc_bot.report_render": 2,
+    "cchc_bot.exports": 2,
     # 3: platforms and HTTP
     "cchc_bot.channels": 3,
     "cchc_bot.web": 3,
     # 4: composition roots
     "cchc_bot.app": 4,
     "cchc_bot.cli": 4,
+    "cchc_bot.cli_queue": 4,
     "cchc_bot.__main__": 4,
 }
 
@@ -60,6 +66,7 @@ THIRD_PARTY: dict[str, tuple[str, ...]] = {
     "httpx": ("cchc_bot.channels.zalo*",),
     "starlette": ("cchc_bot.web", "cchc_bot.app"),
     "uvicorn": ("cchc_bot.web", "cchc_bot.app"),
+    "openpyxl": ("cchc_bot.exports",),
 }
 
 

@@ -38,6 +38,21 @@ def _enable_history(history_file: Path | None) -> Callable[[], None]:
     return save
 
 
+class ConsoleNotifier:
+    """Delivers staff answers to the terminal chat (shown before the next prompt)."""
+
+    channel = CHANNEL
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out
+
+    def send(self, chat_id: str, text: str) -> None:
+        import sys
+
+        stream = self.out or sys.stdout
+        print(f"\n{texts.CONSOLE_INBOX}\n{text}", file=stream, flush=True)
+
+
 def chat_loop(
     handle: Callable[[Incoming], Reply],
     *,
@@ -46,8 +61,12 @@ def chat_loop(
     out: TextIO | None = None,
     history_file: Path | None = None,
     user: str | None = None,
+    inbox: Callable[[str], object] | None = None,
 ) -> int:
-    """Read questions until EOF or /thoat, print the bot's replies; returns an exit code."""
+    """Read questions until EOF or /thoat, print the bot's replies; returns an exit code.
+
+    `inbox(chat_id)` is called before each prompt to deliver what staff sent meanwhile.
+    """
     import sys
 
     stream = out or sys.stdout
@@ -56,6 +75,8 @@ def chat_loop(
     print(texts.CHAT_BANNER.format(agency=agency_name), file=stream, flush=True)
     try:
         while True:
+            if inbox is not None:
+                inbox(user_id)
             try:
                 line = read("\n> ")
             except EOFError:

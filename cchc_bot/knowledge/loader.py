@@ -31,6 +31,7 @@ from cchc_bot.knowledge.sections import (
     check_synonyms_stable,
     read_agency,
     read_golden,
+    read_holidays,
     read_synonyms,
 )
 from cchc_bot.knowledge.yaml_nodes import Reader, read_yaml
@@ -40,6 +41,7 @@ TOPIC_FOLDERS: tuple[tuple[str, EntryKind], ...] = (("faq", "faq"), ("procedures
 AGENCY_FILE = "agency.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
 GOLDEN_FILE = "golden.yaml"
+HOLIDAYS_FILE = "holidays.yaml"
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,11 @@ def check_knowledge(
     if golden_node is not None:
         golden = read_golden(golden_node, Reader(problems, GOLDEN_FILE))
 
+    holidays_node = _optional_yaml(folder, HOLIDAYS_FILE, problems)
+    holidays = ()
+    if holidays_node is not None:
+        holidays = read_holidays(holidays_node, Reader(problems, HOLIDAYS_FILE))
+
     ids = check_unique_ids(parsed, problems)
     check_unique_questions(parsed, normalizer, problems)
     check_see_also(parsed, ids, problems)
@@ -120,6 +127,7 @@ def check_knowledge(
             topics=tuple(topics),
             synonyms=synonyms.synonyms,
             golden=tuple(golden.cases),
+            holidays=holidays,
         )
     return CheckReport(errors, _in_file_order(problems.warnings), knowledge)
 

@@ -125,6 +125,14 @@ class GoldenCase:
 
 
 @dataclass(frozen=True)
+class Holiday:
+    """A public holiday: no working hours that day (hotline due times skip it)."""
+
+    day: date
+    name: str
+
+
+@dataclass(frozen=True)
 class Topic:
     """A file under faq/ or procedures/: its title and the ids it holds, in file order."""
 
@@ -142,6 +150,7 @@ class KnowledgeBase:
     topics: tuple[Topic, ...] = ()
     synonyms: Synonyms = field(default_factory=Synonyms)
     golden: tuple[GoldenCase, ...] = ()
+    holidays: tuple[Holiday, ...] = ()
 
     def by_id(self) -> dict[str, Entry]:
         return self._index

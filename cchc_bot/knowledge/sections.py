@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
-from cchc_bot.knowledge.model import Agency, GoldenCase, Source, Synonyms
+from cchc_bot.knowledge.model import Agency, GoldenCase, Holiday, Source, Synonyms
 from cchc_bot.knowledge.yaml_nodes import Reader, describe, is_null, line_of
 from cchc_bot.vietnamese import Normalizer, tokenize
 
@@ -27,6 +27,7 @@ AGENCY_REQUIRED = ("name", "short_name", "hotline")
 _AGENCY_URLS = ("website", "portal")
 SYNONYMS_KEYS = ("synonyms", "filler", "related")
 GOLDEN_KEYS = ("q", "expect")
+HOLIDAY_KEYS = ("date", "name")
 
 
 def read_agency(node: Node, r: Reader) -> Agency | None:
@@ -206,3 +207,28 @@ def read_golden(node: Node, r: Reader) -> GoldenFile:
         )
         out.refs.extend((i, Source(r.file, line)) for i, line in expect)
     return out
+
+
+def read_holidays(node: Node, r: Reader) -> tuple[Holiday, ...]:
+    """holidays.yaml: `holidays: [{date: YYYY-MM-DD, name: …}, …]`; an empty file is fine."""
+    if is_null(node):
+        return ()
+    fields = r.mapping(node, "holidays.yaml", ("holidays",))
+    if fields is None or fields.get("holidays") is None:
+        return ()
+    out: list[Holiday] = []
+    seen: dict[object, int] = {}
+    for item in r.sequence(fields.get("holidays"), "'holidays'") or ():
+        entry = r.mapping(item, "ngày nghỉ", HOLIDAY_KEYS, HOLIDAY_KEYS)
+        if entry is None:
+            continue
+        day = r.date(entry, "date")
+        name = r.text(entry, "name", required=True)
+        if day is None or name is None:
+            continue
+        if day in seen:
+            r.error(item, f"ngày {day.isoformat()} đã được ghi ở dòng {seen[day]}")
+            continue
+        seen[day] = line_of(item)
+        out.append(Holiday(day, name))
+    return tuple(sorted(out, key=lambda h: h.day))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -84,10 +84,22 @@ class BM25Index:
         """The distinct term ids of one document."""
         return self._fwd_terms[self._fwd_ptr[doc] : self._fwd_ptr[doc + 1]]
 
-    def doc_idf_mass(self) -> np.ndarray:
-        """Per document, the sum of the IDF of its distinct terms."""
+    def doc_idf_mass(self, ignore: Callable[[str], bool] | None = None) -> np.ndarray:
+        """Per document, the sum of the IDF of its distinct terms (`ignore`d terms apart)."""
         owners = np.repeat(np.arange(self.n_docs), np.diff(self._fwd_ptr))
-        return np.bincount(owners, self.idf[self._fwd_terms], minlength=self.n_docs)
+        idf = self.idf
+        if ignore is not None:
+            idf = np.where([ignore(t) for t in self.vocabulary], 0.0, idf)
+        return np.bincount(owners, idf[self._fwd_terms], minlength=self.n_docs)
+
+    def pair_count(self, a: str, b: str) -> int:
+        """How often `b` directly follows `a` inside one document."""
+        ia, ib = self.vocabulary.get(a), self.vocabulary.get(b)
+        if ia is None or ib is None or not len(self.pairs):
+            return 0
+        key = ia << 32 | ib
+        i = int(np.searchsorted(self.pairs, key))
+        return int(self.pair_counts[i]) if i < len(self.pairs) and self.pairs[i] == key else 0
 
     def term_idf(self, token: str) -> float | None:
         return self.idf_of.get(token)

@@ -1,98 +1,201 @@
-"""Repairing query words the knowledge base has never seen (typos, words run together)."""
+"""Repairing query words the knowledge base has never seen (typos, words run together).
+
+The speller runs on folded, repaired tokens *before* abbreviations and synonyms are expanded,
+so a misspelt word is fixed first and then expanded like any other ("covicd" → covid).
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
-import numpy as np
-from rapidfuzz import distance, process
+from rapidfuzz.distance import OSA
 
 from cchc_bot.vietnamese import is_syllable
 
+_MIN_LENGTH = 3  # shorter tokens are abbreviations or particles: never corrected
+_LONG_WORD = 5  # longer unknown words may be two edits away, shorter ones one
+_RARE_COUNT = 3  # a known word this rare may still be a typo of a frequent neighbour
+_EDIT_COST = 5.0  # log-frequency units one edit costs
+_REAL_WORD_COST = 1000.0  # … when it replaces a word the knowledge base uses
+_CONTEXT_WEIGHT = 1.0  # weight of log(1 + neighbour-pair count), left and right
+_SPLIT_SUPPORT = 3  # both halves of a split word must occur this often
+_MISREAD_EVIDENCE = 1.5  # neighbour evidence (log units) that overrules an abbreviation
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    """Every string obtained from `word` by deleting up to `depth` letters (itself included)."""
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
 
 class Speller:
-    """Corrects unknown tokens against the vocabulary of the knowledge base.
+    """Noisy-channel correction against the vocabulary of the knowledge base.
 
-    A known word stays. An unknown one becomes the vocabulary word within one edit (two for
-    words longer than five letters; a swap of neighbours counts as one edit), preferring
-    frequent words and words that often follow / precede the neighbouring query words.
-    Failing that, a word typed without its space ("dangky") is split into two known words.
+    Candidates come from a SymSpell-style index of deletions: every vocabulary word within one
+    edit (two for words longer than five letters; a swap of neighbours counts as one edit,
+    optimal string alignment). Each candidate is scored by its frequency, the edits it costs
+    and how often it follows / precedes the neighbouring query words in the knowledge base.
+    An unknown word takes the best candidate; a rare known word is replaced only when a much
+    more plausible neighbour wins; failing everything, a word typed without its space
+    ("dangky") is split into two known syllables.
     """
 
     def __init__(
         self,
-        frequencies: dict[str, int],
-        ids: dict[str, int],
-        pairs: np.ndarray,
-        pair_counts: np.ndarray,
+        frequencies: Mapping[str, int],
+        bigram: Callable[[str, str], int],
+        split_support: Mapping[str, int] | None = None,
     ) -> None:
-        """`frequencies`: known words; `ids`/`pairs`: neighbour statistics (see BM25Index)."""
+        """`frequencies`: known words and how often they occur; `bigram(a, b)`: how often b
+        follows a; `split_support`: word counts that may justify splitting (default: all)."""
         self._freq = frequencies
-        self._words = [w for w in frequencies if not w.isdigit()]
-        self._ids = ids
-        self._pairs = pairs
-        self._pair_counts = pair_counts
-        self._cached = lru_cache(maxsize=8192)(self._candidates)
+        self._bigram = bigram
+        self._split_support = split_support if split_support is not None else frequencies
+        self._log = {w: math.log(c + 1) for w, c in frequencies.items()}
+        index: dict[str, list[str] | str] = {}
+        for word in frequencies:
+            if word.isdigit():
+                continue
+            for key in _deletes(word, 2 if len(word) > _LONG_WORD else 1):
+                known = index.get(key)
+                if known is None:
+                    index[key] = word  # most keys have one word: keep it unboxed
+                elif isinstance(known, str):
+                    index[key] = [known, word]
+                else:
+                    known.append(word)
+        self._index = index
+        self._cached = lru_cache(maxsize=16384)(self._candidates)
 
-    def _bigram(self, a: str | None, b: str | None) -> int:
-        if a is None or b is None or a not in self._ids or b not in self._ids:
-            return 0
-        key = self._ids[a] << 32 | self._ids[b]
-        i = int(np.searchsorted(self._pairs, key))
-        return int(self._pair_counts[i]) if i < len(self._pairs) and self._pairs[i] == key else 0
+    def knows(self, token: str) -> bool:
+        return token in self._freq
 
     def _candidates(self, token: str) -> tuple[tuple[str, int], ...]:
-        limit = 1 if len(token) <= 5 else 2
-        found = process.extract(
-            token, self._words, scorer=distance.OSA.distance, score_cutoff=limit, limit=30
-        )
-        return tuple((word, int(dist)) for word, dist, _ in found)
+        """Vocabulary words within reach of `token`, with their edit distance."""
+        known = token in self._freq
+        if known:
+            depth = 1
+        else:
+            depth = 2 if len(token) > _LONG_WORD else 1
+        found: set[str] = set()
+        for key in _deletes(token, depth):
+            hit = self._index.get(key)
+            if hit is None:
+                continue
+            if isinstance(hit, str):
+                found.add(hit)
+            else:
+                found.update(hit)
+        out = [(token, 0)] if known else []
+        for word in found:
+            if word != token:
+                dist = OSA.distance(token, word, score_cutoff=depth)
+                if dist <= depth:
+                    out.append((word, dist))
+        return tuple(out)
+
+    def candidates(self, token: str) -> tuple[tuple[str, int], ...]:
+        return self._cached(token)
+
+    def fitness(
+        self, word: str, dist: int, prev: str | None, nxt: str | None, cost: float = _EDIT_COST
+    ) -> float:
+        """log frequency − edit cost + neighbour-pair evidence (left and right)."""
+        context = 0.0
+        if prev is not None:
+            context += math.log1p(self._bigram(prev, word))
+        if nxt is not None:
+            context += math.log1p(self._bigram(word, nxt))
+        return self._log[word] - cost * dist + _CONTEXT_WEIGHT * context
 
     def _split(self, token: str) -> list[str] | None:
         best: tuple[int, list[str]] | None = None
+        support = self._split_support
         for i in range(2, len(token) - 1):
             left, right = token[:i], token[i:]
             if is_syllable(left) and is_syllable(right):
-                support = min(self._freq.get(left, 0), self._freq.get(right, 0))
-                if support > 0 and (best is None or support > best[0]):
-                    best = (support, [left, right])
+                count = min(support.get(left, 0), support.get(right, 0))
+                if count >= _SPLIT_SUPPORT and (best is None or count > best[0]):
+                    best = (count, [left, right])
         return best[1] if best else None
 
-    def correct(self, tokens: Sequence[str]) -> tuple[list[str], set[str]]:
-        """Corrected tokens and the set of corrected (output) words."""
+    def _context(self, first: str, last: str, prev: str | None, nxt: str | None) -> float:
+        """Neighbour-pair evidence for a phrase from `first` to `last` between prev and nxt."""
+        left = math.log1p(self._bigram(prev, first)) if prev is not None else 0.0
+        right = math.log1p(self._bigram(last, nxt)) if nxt is not None else 0.0
+        return left + right
+
+    def _misread_abbreviation(
+        self, token: str, meaning: tuple[str, ...], prev: str | None, nxt: str | None
+    ) -> str | None:
+        """A knowledge-base word one edit from an abbreviation, when the neighbours clearly
+        want the word: "bnh này" is "bệnh này" (a letter dropped), not "bao nhiêu này"."""
+        if is_syllable(token):
+            return None
+        usual = self._context(meaning[0], meaning[-1], prev, nxt)
+        best: tuple[float, str] | None = None
+        for word, dist in self._cached(token):
+            if dist == 1:
+                evidence = self._context(word, word, prev, nxt)
+                if evidence >= _MISREAD_EVIDENCE + usual and (best is None or evidence > best[0]):
+                    best = (evidence, word)
+        return best[1] if best else None
+
+    def correct(
+        self,
+        tokens: Sequence[str],
+        keep: Callable[[str], bool] = lambda _: False,
+        meaning: Callable[[str], tuple[str, ...] | None] = lambda _: None,
+    ) -> tuple[list[str], set[str]]:
+        """Corrected tokens and the set of corrected (output) words.
+
+        `keep(token)` protects tokens from correction (abbreviations the normaliser expands),
+        unless `meaning(token)` names what a one-word abbreviation stands for and the
+        neighbouring words show it is a misspelt knowledge-base word instead.
+        """
         out: list[str] = []
         fixed: set[str] = set()
         for k, token in enumerate(tokens):
-            if token in self._freq or token.isdigit() or len(token) < 3 or is_syllable(token):
-                # A well-formed syllable is a real word the knowledge base just does not use
-                # ("thời hạn" in a base without it): replacing it would invent a meaning.
+            if len(token) < _MIN_LENGTH or token.isdigit():
                 out.append(token)
                 continue
-            prev = tokens[k - 1] if k else None
-            nxt = tokens[k + 1] if k + 1 < len(tokens) else None
-            candidates = self._cached(token)
-            near = [c for c in candidates if c[1] == 1]
-            split = None if near else self._split(token)
-            if split:
-                out.extend(split)
-                fixed.update(split)
+            if keep(token):
+                expanded = meaning(token)
+                nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+                word = expanded and self._misread_abbreviation(
+                    token, expanded, out[-1] if out else None, nxt
+                )
+                out.append(word or token)
+                if word:
+                    fixed.add(word)
                 continue
+            candidates = self._cached(token)
+            if len(candidates) == 1 and candidates[0][1] == 0:
+                out.append(token)
+                continue
+            known = token in self._freq
+            cost = _EDIT_COST
+            if known and self._freq[token] > _RARE_COUNT:
+                cost = _REAL_WORD_COST  # a real word: only strong evidence replaces it
+            if not known and (not candidates or min(d for _, d in candidates) > 1):
+                split = self._split(token)
+                if split:
+                    out.extend(split)
+                    fixed.update(split)
+                    continue
             if not candidates:
                 out.append(token)
                 continue
-
-            def fitness(cand: tuple[str, int], prev: str | None = prev, nxt: str | None = nxt):
-                word, dist = cand
-                return (
-                    -3.0 * dist
-                    + math.log(self._freq[word])
-                    + 2.0 * math.log1p(self._bigram(prev, word))
-                    + 2.0 * math.log1p(self._bigram(word, nxt))
-                )
-
-            best = max(candidates, key=fitness)[0]
+            prev = out[-1] if out else None  # the left neighbour as already corrected
+            nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+            best = max(candidates, key=lambda c: self.fitness(c[0], c[1], prev, nxt, cost))[0]
             out.append(best)
-            fixed.add(best)
+            if best != token:
+                fixed.add(best)
         return out, fixed

@@ -1,11 +1,33 @@
-"""Storage: the database (SQLite or PostgreSQL), its migrations and the repository.
+"""Storage: the database (SQLite or PostgreSQL), its migrations and the repositories.
 
 The only package that imports SQLAlchemy and Alembic; everything above it sees
-:class:`Database`, :class:`Repository`, frozen records and the errors below.
+:class:`Database`, :class:`Repository`, :class:`HotlineRepository`, :class:`ReportQueries`,
+frozen records and the errors below.
 """
 
 from cchc_bot.storage.db import Database, mask_password
-from cchc_bot.storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
+from cchc_bot.storage.errors import (
+    DatabaseUnavailable,
+    SchemaOutOfDate,
+    StorageError,
+    TicketNotFound,
+    TicketStateConflict,
+)
+from cchc_bot.storage.feedback_repo import FeedbackRepository
+from cchc_bot.storage.hotline_records import (
+    OUTBOX_STATUSES,
+    SURVEY_CRITERIA,
+    TICKET_CHANGE_KEYS,
+    AuditRecord,
+    NewOutbox,
+    NewRating,
+    NoteRecord,
+    OutboxRecord,
+    OutboxStatus,
+    RatingRecord,
+    SurveyRecord,
+)
+from cchc_bot.storage.hotline_repo import OPEN_STATUSES, HotlineRepository
 from cchc_bot.storage.records import (
     TICKET_KINDS,
     TICKET_STATUSES,
@@ -19,23 +41,57 @@ from cchc_bot.storage.records import (
     TicketStatus,
     UserRecord,
 )
+from cchc_bot.storage.report_queries import (
+    CriterionScore,
+    EntryCount,
+    EntryRating,
+    MessageCount,
+    Period,
+    PeriodFigures,
+    ReportQueries,
+    TicketFigures,
+)
 from cchc_bot.storage.repository import Repository, ticket_number, vietnam_tz
 
 __all__ = [
+    "OPEN_STATUSES",
+    "OUTBOX_STATUSES",
+    "SURVEY_CRITERIA",
+    "TICKET_CHANGE_KEYS",
     "TICKET_KINDS",
     "TICKET_STATUSES",
+    "AuditRecord",
     "Candidate",
     "ChatState",
+    "CriterionScore",
     "Database",
     "DatabaseUnavailable",
+    "EntryCount",
+    "EntryRating",
+    "FeedbackRepository",
+    "HotlineRepository",
+    "MessageCount",
     "MessageRecord",
     "NewMessage",
+    "NewOutbox",
+    "NewRating",
     "NewTicket",
+    "NoteRecord",
+    "OutboxRecord",
+    "OutboxStatus",
+    "Period",
+    "PeriodFigures",
+    "RatingRecord",
+    "ReportQueries",
     "Repository",
     "SchemaOutOfDate",
     "StorageError",
+    "SurveyRecord",
+    "TicketFigures",
     "TicketKind",
+    "TicketNotFound",
     "TicketRecord",
+    "TicketStateConflict",
     "TicketStatus",
     "UserRecord",
     "mask_password",

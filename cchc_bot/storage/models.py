@@ -16,9 +16,11 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Float,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -27,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from cchc_bot.storage.hotline_records import OUTBOX_STATUSES, SURVEY_CRITERIA
 from cchc_bot.storage.records import TICKET_KINDS, TICKET_STATUSES
 
 NAMING_CONVENTION = {
@@ -34,6 +37,7 @@ NAMING_CONVENTION = {
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "pk": "pk_%(table_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
 }
 
 
@@ -118,6 +122,8 @@ class Ticket(Base):
         CheckConstraint(f"status IN ({_in(TICKET_STATUSES)})", name="status"),
         Index("ix_tickets_status", "status"),
         Index("ix_tickets_channel_chat_id", "channel", "chat_id"),
+        Index("ix_tickets_status_due_at", "status", "due_at"),
+        Index("ix_tickets_group_id", "group_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -141,6 +147,8 @@ class Ticket(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    group_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("tickets.id"))
+    answered_by: Mapped[str | None] = mapped_column(String)
 
 
 class TicketCounter(Base):
@@ -161,3 +169,95 @@ class ChatStateRow(Base):
     last_entry_id: Mapped[str | None] = mapped_column(String)
     pending_question: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# -- 0002: the hotline workflow --------------------------------------------------------------
+
+
+def _score(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IS NULL OR {column} BETWEEN 1 AND 5", name=column)
+
+
+class TicketNote(Base):
+    __tablename__ = "ticket_notes"
+    __table_args__ = (Index("ix_ticket_notes_ticket_id", "ticket_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(Integer, ForeignKey("tickets.id"))
+    author: Mapped[str] = mapped_column(String)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_created_at", "created_at"),
+        Index("ix_audit_log_ticket_number", "ticket_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String)
+    action: Mapped[str] = mapped_column(String)
+    ticket_number: Mapped[str | None] = mapped_column(String)
+    detail: Mapped[str] = mapped_column(Text)
+
+
+class Rating(Base):
+    __tablename__ = "ratings"
+    __table_args__ = (
+        CheckConstraint("value IN (-1, 1)", name="value"),
+        Index("ix_ratings_created_at", "created_at"),
+        Index("ix_ratings_entry_id", "entry_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    channel: Mapped[str] = mapped_column(String)
+    chat_id: Mapped[str] = mapped_column(String)
+    user_id: Mapped[str] = mapped_column(String)
+    entry_id: Mapped[str | None] = mapped_column(String)
+    ticket_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("tickets.id"))
+    value: Mapped[int] = mapped_column(SmallInteger)
+
+
+class Survey(Base):
+    __tablename__ = "surveys"
+    __table_args__ = (
+        UniqueConstraint("ticket_id"),
+        *(_score(name) for name in SURVEY_CRITERIA),
+        Index("ix_surveys_channel_chat_id", "channel", "chat_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(Integer, ForeignKey("tickets.id"))
+    channel: Mapped[str] = mapped_column(String)
+    chat_id: Mapped[str] = mapped_column(String)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ease: Mapped[int | None] = mapped_column(SmallInteger)
+    speed: Mapped[int | None] = mapped_column(SmallInteger)
+    helpfulness: Mapped[int | None] = mapped_column(SmallInteger)
+    attitude: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Outbox(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(OUTBOX_STATUSES)})", name="status"),
+        Index("ix_outbox_status_channel_chat_id", "status", "channel", "chat_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    channel: Mapped[str] = mapped_column(String)
+    chat_id: Mapped[str] = mapped_column(String)
+    kind: Mapped[str] = mapped_column(String)
+    text: Mapped[str] = mapped_column(Text)
+    ticket_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("tickets.id"))
+    status: Mapped[str] = mapped_column(String)
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

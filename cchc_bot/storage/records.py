@@ -114,6 +114,8 @@ class TicketRecord:
     due_at: datetime | None
     answered_at: datetime | None
     closed_at: datetime | None
+    group_id: int | None = None  # id of the lead ticket of its group; None for a lead
+    answered_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,10 @@ class Repository:
         self._db = database
         self._clock = clock
 
+    @property
+    def database(self) -> Database:
+        return self._db
+
     def _now(self) -> datetime:
         return _aware(self._clock(), "clock()")
 
@@ -315,6 +319,8 @@ def _ticket_record(row: Ticket) -> TicketRecord:
         due_at=row.due_at,
         answered_at=row.answered_at,
         closed_at=row.closed_at,
+        group_id=row.group_id,
+        answered_by=row.answered_by,
     )
 
 

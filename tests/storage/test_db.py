@@ -24,7 +24,20 @@ from cchc_bot.storage import (
 from cchc_bot.storage.models import Base
 from tests.conftest import DatabaseTarget, libpq_url
 
-TABLES = {"users", "messages", "tickets", "ticket_counters", "chat_state", "alembic_version"}
+TABLES = {
+    "users",
+    "messages",
+    "tickets",
+    "ticket_counters",
+    "chat_state",
+    "alembic_version",
+    # 0002
+    "ticket_notes",
+    "audit_log",
+    "ratings",
+    "surveys",
+    "outbox",
+}
 UNREACHABLE = "postgresql://cchc:s3cr%40t-pw@127.0.0.1:1/cchc"
 
 

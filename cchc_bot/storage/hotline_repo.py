@@ -1,0 +1,308 @@
+"""The hotline workflow in storage: ticket changes with their audit rows, groups, notes, lists.
+
+Every change is one transaction that also writes its ``audit_log`` row and any ``outbox``
+messages, so a status change, its audit trail and the answer sent to the citizen are stored
+together or not at all.
+
+Concurrency: a change locks the ticket row (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite
+writers already hold the database write lock from ``BEGIN IMMEDIATE``), checks that its status
+is one the caller expected, and updates it with ``UPDATE … WHERE id = :id AND status IN
+(:expected)``. Of two staff acting on the same ticket at once, the second gets
+:class:`TicketStateConflict` naming the status the first one left behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, literal, or_, select, update
+from sqlalchemy.orm import Session
+
+from cchc_bot.storage.feedback_repo import FeedbackRepository, add_outbox
+from cchc_bot.storage.hotline_records import AuditRecord, NewOutbox, NoteRecord
+from cchc_bot.storage.models import AuditLog, Message, Ticket, TicketNote, UTCDateTime
+from cchc_bot.storage.records import TicketRecord
+from cchc_bot.storage.repository import _aware, _ticket_record
+from cchc_bot.storage.ticket_changes import (
+    OPEN_STATUSES,
+    Row,
+    add_audit,
+    apply_change,
+    audit_record,
+    check_group,
+    check_statuses,
+    checked_changes,
+    describe,
+    locked,
+    normalise_number,
+    note_record,
+    ticket_id_of,
+)
+
+OutboxFor = Callable[[TicketRecord], NewOutbox | None]
+
+
+class HotlineRepository(FeedbackRepository):
+    """Staff-side ticket storage plus (inherited) ratings, surveys and the outbox."""
+
+    # -- changes ---------------------------------------------------------------------------
+
+    def update_ticket(
+        self,
+        number: str,
+        *,
+        expected: Collection[str],
+        changes: Mapping[str, Any],
+        actor: str,
+        action: str,
+        detail: str = "",
+        outbox: Sequence[NewOutbox] = (),
+    ) -> TicketRecord:
+        """Apply ``changes`` if the ticket's status is in ``expected``; audit and queue too.
+
+        Raises :class:`TicketNotFound` or :class:`TicketStateConflict`; nothing is written then.
+        Keys of ``changes``: see ``TICKET_CHANGE_KEYS``. Setting ``group_id`` puts the ticket in
+        the group led by that ticket (groups are one level deep: a lead is never a member).
+        """
+        wanted, statuses = normalise_number(number), check_statuses(expected)
+        values, now = checked_changes(changes), self._now()
+
+        def work(session: Session) -> TicketRecord:
+            row = locked(session, wanted)
+            if "group_id" in values and values["group_id"] is not None:
+                check_group(session, row, values["group_id"])
+            record = apply_change(session, row, statuses, values, now)
+            add_audit(session, now, actor, action, row.number, describe(row.status, values, detail))
+            for message in outbox:
+                add_outbox(session, message, now)
+            return record
+
+        return self._db.run(work, write=True)
+
+    def update_group(
+        self,
+        lead_number: str,
+        *,
+        expected: Collection[str],
+        changes: Mapping[str, Any],
+        actor: str,
+        action: str,
+        detail: str = "",
+        outbox_for: OutboxFor | None = None,
+    ) -> list[TicketRecord]:
+        """Apply ``changes`` to a lead ticket and every member whose status is in ``expected``.
+
+        One transaction: the lead (which must be in ``expected``, else
+        :class:`TicketStateConflict`), then each member, one audit row per ticket, and
+        ``outbox_for(ticket)`` queued for each. Members in other states are left alone. If
+        anything fails, nothing is written. Returns the lead first, then members by id.
+        """
+        wanted, statuses = normalise_number(lead_number), check_statuses(expected)
+        values, now = checked_changes(changes), self._now()
+        if "group_id" in values:
+            raise ValueError("update_group cannot move tickets between groups")
+
+        def work(session: Session) -> list[TicketRecord]:
+            lead_row = locked(session, wanted)
+            done = [apply_change(session, lead_row, statuses, values, now)]
+            add_audit(
+                session, now, actor, action, wanted, describe(lead_row.status, values, detail)
+            )
+            members = session.execute(
+                select(Ticket.id, Ticket.status, Ticket.number)
+                .where(Ticket.group_id == lead_row.id, Ticket.status.in_(statuses))
+                .order_by(Ticket.id)
+                .with_for_update()
+            ).all()
+            note = f"nhóm/group {wanted}" + (f"; {detail}" if detail else "")
+            for member in members:
+                row = Row(*member)
+                done.append(apply_change(session, row, statuses, values, now))
+                add_audit(
+                    session, now, actor, action, row.number, describe(row.status, values, note)
+                )
+            for record in done:
+                message = outbox_for(record) if outbox_for else None
+                if message is not None:
+                    add_outbox(session, message, now)
+            return done
+
+        return self._db.run(work, write=True)
+
+    def answer_group(
+        self,
+        lead_number: str,
+        *,
+        answer: str,
+        actor: str,
+        now: datetime | None = None,
+        expected: Collection[str] = OPEN_STATUSES,
+        outbox_for: OutboxFor | None = None,
+        action: str = "answer",
+        detail: str = "",
+    ) -> list[TicketRecord]:
+        """Answer a lead and its open members at once (see :meth:`update_group`).
+
+        Sets status ``answered``, ``answer``, ``answered_by``; ``answered_at`` keeps the time of
+        the first answer when a ticket is answered again (a correction), so reports measure the
+        real time to answer.
+        """
+        when = _aware(now, "now") if now is not None else self._now()
+        changes = {
+            "status": "answered",
+            "answer": answer,
+            "answered_by": actor,
+            "answered_at": func.coalesce(Ticket.answered_at, literal(when, UTCDateTime())),
+        }
+        return self.update_group(
+            lead_number,
+            expected=expected,
+            changes=changes,
+            actor=actor,
+            action=action,
+            detail=detail,
+            outbox_for=outbox_for,
+        )
+
+    def record_audit(
+        self, actor: str, action: str, ticket_number: str | None = None, detail: str = ""
+    ) -> AuditRecord:
+        """Record an action that changes no ticket row (ticket opened, promote, export …)."""
+        now = self._now()
+        number = normalise_number(ticket_number) if ticket_number else None
+        return self._db.run(
+            lambda s: audit_record(add_audit(s, now, actor, action, number, detail)), write=True
+        )
+
+    # -- notes and audit trail ---------------------------------------------------------------
+
+    def add_note(self, number: str, author: str, text: str) -> NoteRecord:
+        """An internal note on a ticket (audited as action ``note``)."""
+        wanted, now = normalise_number(number), self._now()
+
+        def work(session: Session) -> NoteRecord:
+            ticket_id = ticket_id_of(session, wanted)
+            row = TicketNote(ticket_id=ticket_id, author=author, text=text, created_at=now)
+            session.add(row)
+            session.flush()
+            add_audit(session, now, author, "note", wanted, f"note {row.id}")
+            return note_record(row)
+
+        return self._db.run(work, write=True)
+
+    def notes(self, number: str) -> list[NoteRecord]:
+        """A ticket's notes, oldest first; :class:`TicketNotFound` for an unknown number."""
+        wanted = normalise_number(number)
+
+        def work(session: Session) -> list[NoteRecord]:
+            ticket_id = ticket_id_of(session, wanted)
+            stmt = (
+                select(TicketNote)
+                .where(TicketNote.ticket_id == ticket_id)
+                .order_by(TicketNote.created_at, TicketNote.id)
+            )
+            return [note_record(row) for row in session.scalars(stmt)]
+
+        return self._db.run(work)
+
+    def audit_trail(self, number: str | None = None, limit: int = 200) -> list[AuditRecord]:
+        """The newest ``limit`` audit rows (of one ticket, or all), in chronological order."""
+        stmt = select(AuditLog).order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+        if number is not None:
+            stmt = stmt.where(AuditLog.ticket_number == normalise_number(number))
+        stmt = stmt.limit(limit)
+        return self._db.run(lambda s: [audit_record(r) for r in s.scalars(stmt)][::-1])
+
+    # -- reading tickets ---------------------------------------------------------------------
+
+    def ticket_by_id(self, ticket_id: int) -> TicketRecord | None:
+        """The ticket with this database id, or None."""
+
+        def work(session: Session) -> TicketRecord | None:
+            row = session.get(Ticket, ticket_id)
+            return _ticket_record(row) if row else None
+
+        return self._db.run(work)
+
+    def list_tickets(
+        self,
+        *,
+        status: str | Collection[str] | None = None,
+        kind: str | None = None,
+        assignee: str | None = None,
+        overdue_at: datetime | None = None,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[TicketRecord]:
+        """Tickets, newest first, filtered.
+
+        ``overdue_at``: only open/assigned tickets due before that moment.
+        ``created_from`` is inclusive, ``created_to`` exclusive.
+        """
+        stmt = select(Ticket)
+        if status is not None:
+            stmt = stmt.where(Ticket.status.in_(check_statuses(status)))
+        if kind is not None:
+            stmt = stmt.where(Ticket.kind == kind)
+        if assignee is not None:
+            stmt = stmt.where(Ticket.assignee == assignee)
+        if overdue_at is not None:
+            cut = _aware(overdue_at, "overdue_at")
+            stmt = stmt.where(Ticket.status.in_(OPEN_STATUSES), Ticket.due_at < cut)
+        if created_from is not None:
+            stmt = stmt.where(Ticket.created_at >= _aware(created_from, "created_from"))
+        if created_to is not None:
+            stmt = stmt.where(Ticket.created_at < _aware(created_to, "created_to"))
+        stmt = stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc()).offset(offset).limit(limit)
+        return self._db.run(lambda s: [_ticket_record(t) for t in s.scalars(stmt)])
+
+    def open_questions_for_grouping(self, since: datetime, limit: int = 500) -> list[TicketRecord]:
+        """Open/assigned questions created since ``since`` that lead (or could lead) a group."""
+        stmt = (
+            select(Ticket)
+            .where(
+                Ticket.status.in_(OPEN_STATUSES),
+                Ticket.kind == "question",
+                Ticket.group_id.is_(None),
+                Ticket.created_at >= _aware(since, "since"),
+            )
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            .limit(limit)
+        )
+        return self._db.run(lambda s: [_ticket_record(t) for t in s.scalars(stmt)])
+
+    def group_members(self, ticket_id: int) -> list[TicketRecord]:
+        """The tickets grouped under a lead (the lead itself not included), oldest first."""
+        stmt = select(Ticket).where(Ticket.group_id == ticket_id).order_by(Ticket.id)
+        return self._db.run(lambda s: [_ticket_record(t) for t in s.scalars(stmt)])
+
+    # -- retention ---------------------------------------------------------------------------
+
+    def prune_messages(self, older_than: datetime, *, actor: str = "system") -> int:
+        """Blank the citizen's text and the reply of messages logged before ``older_than``.
+
+        Rows, decisions, entry ids, scores and times stay, so statistics do not change.
+        Returns the number of messages changed (audited as action ``prune``).
+        """
+        cut, now = _aware(older_than, "older_than"), self._now()
+
+        def work(session: Session) -> int:
+            stmt = (
+                update(Message)
+                .where(
+                    Message.created_at < cut,
+                    or_(Message.text.is_not(None), Message.reply_text.is_not(None)),
+                )
+                .values(text=None, reply_text=None)
+                .execution_options(synchronize_session=False)
+            )
+            changed = session.execute(stmt).rowcount  # type: ignore[attr-defined]
+            detail = f"{changed} messages before {cut.isoformat(timespec='seconds')}"
+            add_audit(session, now, actor, "prune", None, detail)
+            return int(changed)
+
+        return self._db.run(work, write=True)

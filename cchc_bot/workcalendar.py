@@ -1,0 +1,111 @@
+"""Working hours: Monday–Friday 7:00–11:00 and 13:00–17:00 local time, minus public holidays."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+DEFAULT_PERIODS: tuple[tuple[time, time], ...] = ((time(7), time(11)), (time(13), time(17)))
+_MAX_DAYS = 3660  # ten years of calendar: any due date beyond that is a configuration error
+
+
+def parse_periods(text: str) -> tuple[tuple[time, time], ...]:
+    """'07:00-11:00,13:00-17:00' → ((07:00, 11:00), (13:00, 17:00)); ValueError if malformed."""
+    periods = []
+    for part in text.split(","):
+        start, sep, end = part.strip().partition("-")
+        if not sep:
+            raise ValueError(f"'{part.strip()}' phải có dạng HH:MM-HH:MM")
+        try:
+            a, b = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+        except ValueError:
+            raise ValueError(
+                f"'{part.strip()}' phải có dạng HH:MM-HH:MM, ví dụ 07:00-11:00"
+            ) from None
+        if a >= b:
+            raise ValueError(f"'{part.strip()}': giờ bắt đầu phải trước giờ kết thúc")
+        periods.append((a, b))
+    periods.sort()
+    for (_, end), (start, _) in pairwise(periods):
+        if start < end:
+            raise ValueError("các khoảng giờ làm việc không được chồng lên nhau")
+    if not periods:
+        raise ValueError("cần ít nhất một khoảng giờ làm việc")
+    return tuple(periods)
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    timezone: ZoneInfo
+    periods: tuple[tuple[time, time], ...] = DEFAULT_PERIODS
+    holidays: frozenset[date] = field(default_factory=frozenset)
+    workdays: frozenset[int] = frozenset(range(5))  # Monday = 0
+
+    @classmethod
+    def build(
+        cls, timezone: ZoneInfo, periods: str | None = None, holidays: Iterable[date] = ()
+    ) -> WorkCalendar:
+        return cls(
+            timezone,
+            parse_periods(periods) if periods else DEFAULT_PERIODS,
+            frozenset(holidays),
+        )
+
+    @property
+    def hours_per_day(self) -> float:
+        return sum(_seconds(a, b) for a, b in self.periods) / 3600
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.workdays and day not in self.holidays
+
+    def _windows(self, start: datetime) -> Iterable[tuple[datetime, datetime]]:
+        """Working periods (local, aware) from the day of `start` onwards."""
+        day = start.date()
+        for _ in range(_MAX_DAYS):
+            if self.is_working_day(day):
+                for a, b in self.periods:
+                    yield (
+                        datetime.combine(day, a, self.timezone),
+                        datetime.combine(day, b, self.timezone),
+                    )
+            day += timedelta(days=1)
+        raise ValueError("no working time within ten years: check the calendar")
+
+    def add_working_hours(self, start: datetime, hours: float) -> datetime:
+        """The moment `hours` of working time after `start` (returned in UTC)."""
+        if start.tzinfo is None:
+            raise ValueError("start must be timezone-aware")
+        local = start.astimezone(self.timezone)
+        remaining = timedelta(hours=hours)
+        for begin, end in self._windows(local):
+            if end <= local:
+                continue
+            begin = max(begin, local)
+            if remaining <= end - begin:
+                return (begin + remaining).astimezone(UTC)
+            remaining -= end - begin
+        raise AssertionError("unreachable")  # _windows raises first
+
+    def add_working_days(self, start: datetime, days: float) -> datetime:
+        return self.add_working_hours(start, days * self.hours_per_day)
+
+    def working_hours_between(self, a: datetime, b: datetime) -> float:
+        """Working time between two moments (0 when b is not after a)."""
+        if b <= a:
+            return 0.0
+        local_a, local_b = a.astimezone(self.timezone), b.astimezone(self.timezone)
+        total = timedelta()
+        for begin, end in self._windows(local_a):
+            if begin >= local_b:
+                break
+            lo, hi = max(begin, local_a), min(end, local_b)
+            if hi > lo:
+                total += hi - lo
+        return total.total_seconds() / 3600
+
+
+def _seconds(a: time, b: time) -> float:
+    return (datetime.combine(date.min, b) - datetime.combine(date.min, a)).total_seconds()
