@@ -2,38 +2,42 @@
 
     python benchmarks/train_reranker.py [--out cchc_bot/matching/reranker_weights.py]
 
-Data — pseudo-queries generated from knowledge bases' own questions and answers, nothing else:
+Data: the knowledge bases' own questions and answers, nothing else.
 
-* the public benchmark's knowledge base (UIT-ViCoV19QA `kb.jsonl`: its entries' questions and
-  answers, through `benchmarks/vicov19.py`); its test questions (`queries.jsonl`) are never read;
-* the project's own `knowledge/` folder (entries' questions and answers); `golden.yaml` is
-  never read.
+* The public benchmark's knowledge base (UIT-ViCoV19QA `kb.jsonl`, through
+  `benchmarks/vicov19.py`): 3 × 4,000 pseudo-queries. A pseudo-query is one of an entry's
+  questions with words dropped (everyday words more often), a window cut from long questions,
+  words swapped for related words or for words used in similar entries (neighbours in a
+  seeded truncated SVD of the same knowledge base's entry × word matrix), frequent question
+  words inserted, the word order rotated and typos made; its target is the entry it came from.
+  The benchmark's test questions (`queries.jsonl`) are never read.
+* The project's `knowledge/` folder (copied without `golden.yaml`, which is never read): its
+  entries' paraphrases. The questions of entries that have several are dealt into five folds;
+  a matcher built without one fold is asked that fold's questions as written, without
+  diacritics and re-worded as above (3 seeds).
 
-A pseudo-query is one of an entry's questions (sometimes a sentence of its answer) with words
-dropped (everyday words more often), a window cut from long questions, words swapped for
-related words or for words used in similar entries (neighbours in a term-document SVD of the
-same knowledge base), frequent question words inserted, the word order rotated and typos
-made. The target is the entry it came from.
+Ranking: every ask's first-stage pool (ten entries, up to three questions each) with its
+feature rows (`Matcher.candidate_features`); a linear model is trained listwise (softmax over
+the pool's rows, cross-entropy on the target entry's rows; Adam, L2 0.01, 300 steps) on
+standardised features.
 
-Ranking: each pseudo-query's first-stage pool (ten entries, up to three questions each) with
-its feature rows (`Matcher.candidate_features`); a linear model is trained listwise (softmax
-over the pool's rows, cross-entropy on the target entry's rows; Adam, L2) on standardised
-features.
+Calibration (`Match.score`): each candidate entry gets a logit from its reranker score and
+its two coverages (`rerank.CONFIDENCE_FEATURES`); the confidences are a softmax over the
+candidates plus "none of them". The logit's weights are fitted by maximum likelihood on fresh
+asks (other seeds) of three kinds for each knowledge base: answerable ones; held-out ones,
+asked with their own entry removed (unanswerable, but worded in the knowledge base's own
+vocabulary); and off-topic ones, the *other* knowledge base's pseudo-queries (COVID-19
+questions against the education knowledge base and vice versa).
 
-Calibration: a logistic of the reranker score of the pool's best candidate against "that
-candidate is the right entry", fitted on fresh pseudo-queries (other seeds) of three kinds:
-ordinary ones; held-out ones, asked with their own entry removed from the knowledge base (a
-question the knowledge base cannot answer, worded in its own vocabulary); and off-topic ones,
-pseudo-queries of the *other* knowledge base (COVID-19 questions against the education
-knowledge base and vice versa).
-
-Every random choice uses a fixed seed, so the output is reproducible on the same data.
+Every random choice uses a fixed seed: the output is reproducible on the same data (about a
+minute on one core).
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import shutil
 import string
@@ -52,11 +56,15 @@ sys.path.insert(0, str(HERE))
 import vicov19  # noqa: E402
 
 from cchc_bot.knowledge import load_knowledge  # noqa: E402
+from cchc_bot.knowledge.model import KnowledgeBase  # noqa: E402
 from cchc_bot.matching import Matcher  # noqa: E402
-from cchc_bot.knowledge.model import Entry, KnowledgeBase  # noqa: E402
 from cchc_bot.matching.features import FEATURE_NAMES  # noqa: E402
 from cchc_bot.matching.matcher import answer_text  # noqa: E402
-from cchc_bot.matching.rerank import MAX_LEAD, Reranker, RerankerModel  # noqa: E402
+from cchc_bot.matching.rerank import (  # noqa: E402
+    CONFIDENCE_FEATURES,
+    Reranker,
+    RerankerModel,
+)
 from cchc_bot.vietnamese import strip_diacritics, tokenize  # noqa: E402
 
 OUT = HERE.parent / "cchc_bot" / "matching" / "reranker_weights.py"
@@ -64,6 +72,15 @@ KNOWLEDGE = HERE.parent / "knowledge"
 
 
 # --- pseudo-queries ---------------------------------------------------------------------------
+
+
+def untrained() -> Reranker:
+    """A reranker that keeps the first stage's order: feature rows do not depend on it, and
+    training must not depend on the weights it replaces."""
+    n = len(FEATURE_NAMES)
+    weights = (1.0,) + (0.0,) * (n - 1)
+    zeros = (0.0,) * len(CONFIDENCE_FEATURES)
+    return Reranker(RerankerModel(FEATURE_NAMES, (0.0,) * n, (1.0,) * n, weights, 1.0, zeros, 0.0))
 
 
 class PseudoQueries:
@@ -75,17 +92,13 @@ class PseudoQueries:
         self.idf = matcher.questions.idf_of
         docs = [matcher.normalizer.tokens(" ".join(e.questions)) for e in self.entries]
         self.insertable = [w for w, _ in Counter(t for d in docs for t in d).most_common(60)]
-        self.related = {w: sorted(r) for w, r in matcher._related.items() if r}
+        self.related = {w: sorted(r) for w, r in matcher.related_words.items() if r}
         self.neighbours = _svd_neighbours(matcher) if neighbours else {}
         self.eligible = [i for i, e in enumerate(self.entries) if len(e.questions[0].split()) <= 40]
 
-    def make(self, rng: random.Random, index: int, *, answer_share: float = 0.0) -> str:
-        entry = self.entries[index]
-        source = rng.choice(entry.questions)
-        answer = _answer_sentences(entry) if answer_share else []
-        if answer and rng.random() < answer_share:
-            source = rng.choice(answer)
-        return self.reword(rng, source)
+    def make(self, rng: random.Random, index: int) -> str:
+        """A pseudo-query for entry `index`: one of its questions, re-worded."""
+        return self.reword(rng, rng.choice(self.entries[index].questions))
 
     def reword(self, rng: random.Random, text: str) -> str:
         """A noisy re-wording of `text` (folded words, so without diacritics)."""
@@ -98,7 +111,10 @@ class PseudoQueries:
             size = rng.randint(6, 14)
             start = rng.randrange(len(out) - size + 1)
             out = out[start : start + size]
-        out = [rng.choice(self.related[w]) if w in self.related and rng.random() < 0.3 else w for w in out]
+        out = [
+            rng.choice(self.related[w]) if w in self.related and rng.random() < 0.3 else w
+            for w in out
+        ]
         out = [
             rng.choice(self.neighbours[w]) if w in self.neighbours and rng.random() < 0.2 else w
             for w in out
@@ -112,12 +128,6 @@ class PseudoQueries:
         if rng.random() < 0.33:
             out = [_typo(w, rng) if len(w) >= 4 and rng.random() < 0.3 else w for w in out]
         return " ".join(out)
-
-
-def _answer_sentences(entry: Entry) -> list[str]:
-    text = answer_text(entry)
-    parts = [s for s in text.replace("?", ".").replace("!", ".").split(".") if len(s.split()) >= 5]
-    return parts[:2]
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -185,12 +195,13 @@ class Ask:
     target: int  # index into matcher.entries; -1 when no entry answers it
 
 
-def pseudo_asks(gen: PseudoQueries, n: int, seed: int, *, answer_share: float = 0.0) -> list[Ask]:
+def pseudo_asks(gen: PseudoQueries, n: int, seed: int) -> list[Ask]:
+    """`n` pseudo-queries of entries drawn at random (questions of at most 40 words)."""
     rng = random.Random(seed)
     asks = []
     for _ in range(n):
         target = rng.choice(gen.eligible)
-        asks.append(Ask(gen.matcher, gen.make(rng, target, answer_share=answer_share), target))
+        asks.append(Ask(gen.matcher, gen.make(rng, target), target))
     return asks
 
 
@@ -210,10 +221,15 @@ def paraphrase_asks(knowledge: KnowledgeBase, seed: int, folds: int = 5) -> list
     asks = []
     for fold in range(folds):
         entries = tuple(
-            replace(e, questions=tuple(q for j, q in enumerate(e.questions) if fold_of.get((i, j)) != fold))
+            replace(
+                e,
+                questions=tuple(
+                    q for j, q in enumerate(e.questions) if fold_of.get((i, j)) != fold
+                ),
+            )
             for i, e in enumerate(knowledge.entries)
         )
-        matcher = Matcher(replace(knowledge, entries=entries))
+        matcher = Matcher(replace(knowledge, entries=entries), reranker=untrained())
         gen = PseudoQueries(matcher, neighbours=False)
         for (i, j), f in sorted(fold_of.items()):
             if f == fold:
@@ -285,47 +301,67 @@ def train_listwise(
 # --- calibration ------------------------------------------------------------------------------
 
 
-def best_scores(
-    reranker: Reranker, asks: Sequence[Ask], *, held_out: bool = False
-) -> list[tuple[float, float, float]]:
-    """(score of the reranker's best entry, its lead over the next, 1.0 if it is the target)
-    per ask. With `held_out` the target entry is removed first: whatever comes first is wrong."""
+@dataclass(frozen=True)
+class Pool:
+    """One ask's candidate entries for calibration: reranker score and confidence features
+    of each entry's best question, and the target's position (−1: none of them)."""
+
+    inputs: np.ndarray  # (entries, 1 + len(CONFIDENCE_FEATURES))
+    target: int
+
+
+def pools_of(reranker: Reranker, asks: Sequence[Ask], *, held_out: bool = False) -> list[Pool]:
+    """Calibration pools; with `held_out` the target entry is removed first."""
+    columns = [FEATURE_NAMES.index(name) for name in CONFIDENCE_FEATURES]
     out = []
     for ask in asks:
         exclude = (ask.target,) if held_out and ask.target >= 0 else ()
         ids, feats = ask.matcher.candidate_features(ask.text, exclude=exclude)
         if not ids:
             continue
-        per_entry: dict[int, float] = {}
-        for entry, z in zip(ids, reranker.scores(feats), strict=True):
-            per_entry[entry] = max(per_entry.get(entry, -np.inf), float(z))
-        ranked = sorted(per_entry.items(), key=lambda kv: -kv[1])
-        best, top = ranked[0]
-        lead = top - ranked[1][1] if len(ranked) > 1 else MAX_LEAD
-        right = float(best == ask.target and not held_out)
-        out.append((top, min(max(lead, -MAX_LEAD), MAX_LEAD), right))
+        scores = reranker.scores(feats)
+        best: dict[int, int] = {}  # entry → its best row
+        for row, entry in enumerate(ids):
+            if entry not in best or scores[row] > scores[best[entry]]:
+                best[entry] = row
+        rows = list(best.values())
+        inputs = np.column_stack([scores[rows], feats[rows][:, columns]])
+        entries = list(best)
+        target = entries.index(ask.target) if ask.target in best and not held_out else -1
+        out.append(Pool(inputs, target))
     return out
 
 
-def fit_logistic(rows: Sequence[Sequence[float]], iters: int = 50) -> tuple[np.ndarray, float]:
-    """Weights and intercept of P(right | x) for rows (x..., label): Newton's method on
-    standardised inputs from zero, both classes weighted equally."""
-    data = np.asarray(rows, dtype=np.float64)
-    raw, y = data[:, :-1], data[:, -1]
-    centre, spread = raw.mean(0), raw.std(0) + 1e-9
-    x = np.hstack([(raw - centre) / spread, np.ones((len(raw), 1))])
-    weight = np.where(y > 0, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
-    w = np.zeros(x.shape[1])
+def fit_confidence(pools: Sequence[Pool], iters: int = 100) -> tuple[np.ndarray, float]:
+    """Weights and intercept of the candidates' logits in a softmax over the candidates plus
+    "none" (logit 0), by Newton's method on standardised inputs; answerable and unanswerable
+    asks weigh the same in total."""
+    stacked = np.concatenate([p.inputs for p in pools])
+    centre, spread = stacked.mean(0), stacked.std(0) + 1e-9
+    data = [
+        (np.hstack([(p.inputs - centre) / spread, np.ones((len(p.inputs), 1))]), p.target)
+        for p in pools
+    ]
+    answerable = np.mean([p.target >= 0 for p in pools])
+    theta = np.zeros(stacked.shape[1] + 1)
     for _ in range(iters):
-        p = 1 / (1 + np.exp(-(x @ w)))
-        grad = x.T @ (weight * (p - y))
-        hess = (x * (weight * p * (1 - p))[:, None]).T @ x
-        step = np.linalg.solve(hess + 1e-6 * np.eye(len(w)), grad)
-        w -= step
+        grad = np.zeros_like(theta)
+        hess = np.zeros((len(theta), len(theta)))
+        for x, target in data:
+            logits = x @ theta
+            top = max(float(logits.max()), 0.0)
+            e = np.exp(logits - top)
+            p = e / (np.exp(-top) + e.sum())
+            mean = p @ x
+            weight = 0.5 / answerable if target >= 0 else 0.5 / (1 - answerable)
+            grad += weight * ((x[target] if target >= 0 else 0.0) - mean)
+            hess -= weight * ((x.T * p) @ x - np.outer(mean, mean))
+        step = np.linalg.solve(hess - 1e-6 * np.eye(len(theta)), grad)
+        theta -= step
         if np.abs(step).max() < 1e-9:
             break
-    slopes = w[:-1] / spread
-    return slopes, float(w[-1] - slopes @ centre)
+    coef = theta[:-1] / spread
+    return coef, float(theta[-1] - coef @ centre)
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -341,7 +377,10 @@ def sources() -> tuple[PseudoQueries, PseudoQueries]:
         folder = Path(tmp) / "knowledge"
         shutil.copytree(KNOWLEDGE, folder, ignore=shutil.ignore_patterns("golden.yaml"))
         own = load_knowledge(folder)
-    return PseudoQueries(Matcher(load_knowledge(bench.folder))), PseudoQueries(Matcher(own))
+    return (
+        PseudoQueries(Matcher(load_knowledge(bench.folder), reranker=untrained())),
+        PseudoQueries(Matcher(own, reranker=untrained())),
+    )
 
 
 def training_asks(bench: PseudoQueries, own: PseudoQueries) -> list[Ask]:
@@ -353,29 +392,37 @@ def training_asks(bench: PseudoQueries, own: PseudoQueries) -> list[Ask]:
     return asks
 
 
-def calibration_pairs(
-    reranker: Reranker, bench: PseudoQueries, own: PseudoQueries
-) -> list[tuple[float, float, float]]:
+def calibration_pools(reranker: Reranker, bench: PseudoQueries, own: PseudoQueries) -> list[Pool]:
     """Fresh seeds: answerable asks, held-out asks and off-topic asks for both knowledge bases."""
     bench_asks = pseudo_asks(bench, 1500, 400)
     own_asks = paraphrase_asks(own.matcher.knowledge, 500)
-    pairs = best_scores(reranker, bench_asks)
-    pairs += best_scores(reranker, bench_asks[:750], held_out=True)
-    pairs += best_scores(reranker, off_topic_asks(bench, own, 750, 401))
-    pairs += best_scores(reranker, own_asks)
-    pairs += best_scores(reranker, own_asks, held_out=True)
-    pairs += best_scores(reranker, off_topic_asks(own, bench, 750, 501))
-    return pairs
+    return [
+        *pools_of(reranker, bench_asks),
+        *pools_of(reranker, bench_asks[:750], held_out=True),
+        *pools_of(reranker, off_topic_asks(bench, own, 750, 401)),
+        *pools_of(reranker, own_asks),
+        *pools_of(reranker, own_asks, held_out=True),
+        *pools_of(reranker, off_topic_asks(own, bench, 750, 501)),
+    ]
 
 
 def train(bench: PseudoQueries, own: PseudoQueries) -> RerankerModel:
     means, scales, weights = train_listwise(rows_of(training_asks(bench, own)))
     ranking = RerankerModel(
-        FEATURE_NAMES, tuple(means), tuple(scales), tuple(weights), 1.0, 0.0, 0.0
+        FEATURE_NAMES,
+        tuple(means),
+        tuple(scales),
+        tuple(weights),
+        slope=1.0,
+        coverage_weights=(0.0,) * len(CONFIDENCE_FEATURES),
+        intercept=0.0,
     )
-    slopes, intercept = fit_logistic(calibration_pairs(Reranker(ranking), bench, own))
+    slopes, intercept = fit_confidence(calibration_pools(Reranker(ranking), bench, own))
     return replace(
-        ranking, slope=float(slopes[0]), lead_slope=float(slopes[1]), intercept=intercept
+        ranking,
+        slope=float(slopes[0]),
+        coverage_weights=tuple(float(w) for w in slopes[1:]),
+        intercept=intercept,
     )
 
 
@@ -384,20 +431,23 @@ def render(model: RerankerModel) -> str:
         return "(\n" + "".join(f"    {v:.6g},\n" for v in values) + ")"
 
     return (
-        '"""Reranker weights and confidence calibration: generated by benchmarks/train_reranker.py.\n\n'
-        "Do not edit by hand; re-run the script after changing the features.\n"
+        '"""Reranker weights and confidence calibration (generated: do not edit by hand).\n\n'
+        "Re-run `python benchmarks/train_reranker.py` after changing the features.\n"
         '"""\n\n'
         "FEATURES = (\n" + "".join(f'    "{n}",\n' for n in model.names) + ")\n"
         f"MEANS = {floats(model.means)}\n"
         f"SCALES = {floats(model.scales)}\n"
         f"WEIGHTS = {floats(model.weights)}\n"
         f"CONFIDENCE_SLOPE = {model.slope:.6g}\n"
-        f"CONFIDENCE_LEAD_SLOPE = {model.lead_slope:.6g}\n"
+        f"CONFIDENCE_COVERAGE_WEIGHTS = {floats(model.coverage_weights)}\n"
         f"CONFIDENCE_INTERCEPT = {model.intercept:.6g}\n"
     )
 
 
 def main() -> None:
+    if os.environ.get("PYTHONHASHSEED") != "0":  # set iteration order must not vary either
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
@@ -405,10 +455,10 @@ def main() -> None:
     args.out.write_text(render(model), encoding="utf-8")
     for name, w, s in zip(model.names, model.weights, model.scales, strict=True):
         print(f"{name:<20} weight {w:+.3f}  (scale {s:.3f})")
-    print(
-        f"confidence = sigmoid({model.slope:.3f} × score + {model.lead_slope:.3f} × lead"
-        f" {model.intercept:+.3f})"
+    terms = " + ".join(
+        f"{w:.3f} × {n}" for w, n in zip(model.coverage_weights, CONFIDENCE_FEATURES, strict=True)
     )
+    print(f"confidence logit = {model.slope:.3f} × score + {terms} {model.intercept:+.3f}")
     print(f"written to {args.out}")
 
 

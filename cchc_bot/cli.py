@@ -319,8 +319,9 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    print(texts.NO_CHANNELS, file=sys.stderr)
-    return EXIT_USAGE
+    from cchc_bot.server import run
+
+    return run(settings)
 
 
 if __name__ == "__main__":

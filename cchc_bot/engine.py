@@ -72,10 +72,9 @@ class Engine:
     def handle(self, incoming: Incoming) -> Reply:
         started = time.perf_counter()
         try:
-            self._store.touch_user(
+            state = self._store.begin_exchange(
                 incoming.channel, incoming.user_id, incoming.chat_id, incoming.display_name
             )
-            state = self._store.get_chat_state(incoming.channel, incoming.chat_id)
         except StorageError as exc:
             log.warning("storage unavailable, answering without chat memory: %s", exc)
             state = None
@@ -83,9 +82,7 @@ class Engine:
         latency = (time.perf_counter() - started) * 1000
         reply = outcome.reply
         try:
-            if outcome.state is not None:
-                self._store.save_chat_state(outcome.state)
-            self._store.log_message(
+            self._store.finish_exchange(
                 NewMessage(
                     channel=incoming.channel,
                     chat_id=incoming.chat_id,
@@ -97,7 +94,8 @@ class Engine:
                     score=reply.score,
                     aspect=reply.aspect,
                     reply_text=reply.text,
-                )
+                ),
+                outcome.state,
             )
         except StorageError as exc:
             log.warning("could not log exchange: %s", exc)

@@ -199,8 +199,17 @@ class HotlineService:
             ),
             now=now,
         )
+        self.tickets.record_audit("bot", "open", ticket.number, f"{kind}, {channel}")
         if lead is not None:
-            ticket = self.tickets.update_ticket(
+            ticket = self._join_group(ticket, lead)
+        return Opened(ticket, existing=False)
+
+    def _join_group(self, ticket: TicketRecord, lead: TicketRecord) -> TicketRecord:
+        """Put `ticket` under `lead`'s group. Grouping only saves staff work: when a
+        concurrent change makes it impossible (the lead was grouped or answered meanwhile),
+        the ticket simply stays on its own."""
+        try:
+            return self.tickets.update_ticket(
                 ticket.number,
                 expected=OPEN_STATES,
                 changes={"group_id": lead.group_id or lead.id},
@@ -208,9 +217,9 @@ class HotlineService:
                 action="group",
                 detail=f"gộp với phiếu {lead.number}",
             )
-        else:
-            self.tickets.record_audit("bot", "open", ticket.number, f"{kind}, {channel}")
-        return Opened(ticket, existing=False)
+        except (StorageError, ValueError) as exc:
+            log.info("ticket %s left ungrouped: %s", ticket.number, exc)
+            return ticket
 
     def ticket_for_citizen(self, number: str, channel: str, chat_id: str) -> TicketRecord | None:
         """The ticket, only if it belongs to this chat (nobody else may see it)."""

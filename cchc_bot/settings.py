@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -13,6 +14,8 @@ from cchc_bot.redact import mask_url_password
 from cchc_bot.workcalendar import parse_periods
 
 PREFIX = "CCHC_"
+_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class SettingsError(Exception):
@@ -79,6 +82,57 @@ def _database_url(raw: str) -> str:
     return raw
 
 
+def _telegram_token(raw: str) -> str:
+    if raw and not _TOKEN.fullmatch(raw):
+        raise ValueError("không đúng dạng mã bot của @BotFather (123456:ABC…)")
+    return raw
+
+
+def _http_url(raw: str) -> str:
+    if raw and not raw.startswith(("http://", "https://")):
+        raise ValueError("phải là URL bắt đầu bằng http:// hoặc https://")
+    return raw
+
+
+def _webhook_secret(raw: str) -> str:
+    if raw and not _SECRET.fullmatch(raw):
+        raise ValueError("1–256 ký tự, chỉ gồm A-Z a-z 0-9 _ -")
+    return raw
+
+
+def _chat_id(raw: str) -> str:
+    if raw and not re.fullmatch(r"-?\d+", raw):
+        raise ValueError("phải là số (mã nhóm Telegram, ví dụ -1001234567890)")
+    return raw
+
+
+def _id_list(raw: str) -> tuple[int, ...]:
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    if not all(re.fullmatch(r"\d+", p) for p in parts):
+        raise ValueError("phải là các mã số người dùng cách nhau bằng dấu phẩy, ví dụ 111,222")
+    return tuple(int(p) for p in parts)
+
+
+def _port(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError("phải là số cổng, ví dụ 8080") from None
+    if not 0 <= value <= 65535:
+        raise ValueError("phải nằm trong khoảng 0–65535")
+    return value
+
+
+def _rate(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError("phải là một số, ví dụ 30 (0 = không giới hạn)") from None
+    if value < 0:
+        raise ValueError("không được âm")
+    return value
+
+
 @dataclass(frozen=True)
 class Spec:
     """One setting: its field name, parser, default (as text), help line, and secrecy."""
@@ -107,19 +161,19 @@ SPECS: tuple[Spec, ...] = (
     Spec(
         "answer_threshold",
         _float_0_1,
-        "0.62",
+        "0.70",
         "Match score (0–1) from which the bot answers directly",
     ),
     Spec(
         "choice_threshold",
         _float_0_1,
-        "0.35",
+        "0.10",
         "Match score (0–1) from which the bot offers a short choice instead of the hotline",
     ),
     Spec(
         "answer_margin",
         _float_0_1,
-        "0.08",
+        "0.10",
         "How far (0–1) the best entry must be ahead of the next one to be answered directly",
     ),
     Spec(
@@ -148,6 +202,55 @@ SPECS: tuple[Spec, ...] = (
         "Working days staff have to answer a complaint (phản ánh, kiến nghị)",
     ),
     Spec("staff_name", str, "", "Name recorded for `queue` commands run without --by"),
+    # --- the server (`cchc-bot run`) and the Telegram channel ---------------------------
+    Spec(
+        "telegram_token",
+        _telegram_token,
+        "",
+        "Telegram bot token from @BotFather (empty: Telegram is off)",
+        secret=True,
+    ),
+    Spec(
+        "telegram_api_url",
+        _http_url,
+        "https://api.telegram.org/bot",
+        "Bot API base URL (a self-hosted Bot API server or a test server)",
+    ),
+    Spec(
+        "telegram_webhook_url",
+        _http_url,
+        "",
+        "Public HTTPS URL Telegram posts updates to (empty: long polling)",
+    ),
+    Spec(
+        "telegram_webhook_secret",
+        _webhook_secret,
+        "",
+        "Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (required with a webhook)",
+        secret=True,
+    ),
+    Spec("staff_chat_id", _chat_id, "", "Telegram group where staff see and answer new tickets"),
+    Spec(
+        "staff_telegram_ids",
+        _id_list,
+        "",
+        "Telegram user ids (comma-separated) allowed to act on tickets from Telegram",
+    ),
+    Spec("http_host", str, "127.0.0.1", "Address the HTTP server (webhooks, /healthz) listens on"),
+    Spec("http_port", _port, "8080", "Port of the HTTP server"),
+    Spec("flood_limit", _positive_int, "20", "Messages per minute one citizen may send"),
+    Spec(
+        "telegram_max_rate",
+        _rate,
+        "30",
+        "Messages per second the bot sends in all chats together (0 = no limit)",
+    ),
+    Spec(
+        "telegram_chat_rate",
+        _rate,
+        "1",
+        "Messages per second the bot sends to one chat (0 = no limit)",
+    ),
 )
 
 
@@ -165,13 +268,24 @@ class Settings:
     question_due_days: float
     complaint_due_days: float
     staff_name: str
+    telegram_token: str
+    telegram_api_url: str
+    telegram_webhook_url: str
+    telegram_webhook_secret: str
+    staff_chat_id: str
+    staff_telegram_ids: tuple[int, ...]
+    http_host: str
+    http_port: int
+    flood_limit: int
+    telegram_max_rate: float
+    telegram_chat_rate: float
 
     def __repr__(self) -> str:
         secret = {s.field for s in SPECS if s.secret}
         parts = []
         for f in fields(self):
             value = getattr(self, f.name)
-            shown = mask_url_password(str(value)) if f.name in secret else repr(value)
+            shown = _masked(str(value)) if f.name in secret else repr(value)
             parts.append(f"{f.name}={shown}")
         return f"Settings({', '.join(parts)})"
 
@@ -202,9 +316,25 @@ class Settings:
                 "CCHC_CHOICE_THRESHOLD phải nhỏ hơn hoặc bằng CCHC_ANSWER_THRESHOLD "
                 f"({parsed['choice_threshold']} > {parsed['answer_threshold']})"
             )
+        if (
+            not problems
+            and parsed["telegram_webhook_url"]
+            and not parsed["telegram_webhook_secret"]
+        ):
+            problems.append(
+                "CCHC_TELEGRAM_WEBHOOK_SECRET: bắt buộc khi đặt CCHC_TELEGRAM_WEBHOOK_URL "
+                "(chuỗi ngẫu nhiên A-Z a-z 0-9 _ -, ví dụ tạo bằng: openssl rand -hex 32)"
+            )
         if problems:
             raise SettingsError(problems)
         return cls(**parsed)
+
+
+def _masked(value: str) -> str:
+    """A secret for display: a URL keeps all but its password, anything else is `***`."""
+    if "://" in value:
+        return mask_url_password(value)
+    return "'***'" if value else "''"
 
 
 def read_env_file(path: str | Path) -> dict[str, str]:

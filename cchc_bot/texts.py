@@ -199,3 +199,68 @@ PROMOTE_COMMENT = "thêm từ phiếu {number} bởi {who} ngày {day}"
 EXPORT_XLSX_NEEDS_FILE = "Xuất Excel cần tên tệp: --output phieu.xlsx"
 EXPORTED = "Đã xuất {count} phiếu ra {path}."
 PRUNED = "Đã xóa nội dung {count} tin nhắn cũ hơn {days} ngày (giữ lại số liệu thống kê)."
+
+# --- Telegram (citizens) -------------------------------------------------------------------
+
+TG_COMMANDS = (
+    ("start", "Bắt đầu, giới thiệu trợ lý"),
+    ("menu", "Xem các chủ đề hỏi – đáp"),
+    ("thutuc", "Xem các thủ tục hành chính"),
+    ("hotline", "Gửi câu hỏi cho cán bộ trả lời"),
+    ("tracuu", "Tra cứu phiếu đã gửi (số phiếu HD-…)"),
+    ("dangky", "Đăng ký nhận thông báo của Sở"),
+    ("huy", "Hủy nhận thông báo"),
+    ("help", "Hướng dẫn sử dụng"),
+)
+TG_SUBSCRIBE_SOON = (
+    "Tính năng đăng ký nhận thông báo của Sở đang được chuẩn bị và sẽ sớm ra mắt. "
+    "Cảm ơn anh/chị đã quan tâm! Trong lúc chờ, anh/chị cứ gõ câu hỏi cho tôi nhé."
+)
+TG_UNSUPPORTED = (
+    "Xin lỗi, hiện tôi chỉ đọc được tin nhắn chữ nên chưa xem được ảnh, nhãn dán, tin nhắn "
+    "thoại, tệp hay vị trí. Anh/chị vui lòng gõ câu hỏi bằng chữ (có dấu hay không dấu đều "
+    "được), hoặc gõ /hotline kèm nội dung để gửi cho cán bộ."
+)
+TG_FLOOD = (
+    "Anh/chị đang gửi nhiều tin nhắn quá nhanh. Xin vui lòng chờ khoảng một phút rồi gửi tiếp; "
+    "các tin nhắn trong lúc này sẽ không được trả lời."
+)
+TG_SORRY = (
+    "Xin lỗi, hệ thống gặp sự cố khi xử lý tin nhắn của anh/chị. Anh/chị vui lòng thử lại sau "
+    "ít phút, hoặc gõ /hotline kèm nội dung để gửi cho cán bộ."
+)
+TG_CHOICE_DONE = "Đã chọn: {label}"
+
+# --- Telegram (staff group) ----------------------------------------------------------------
+
+TG_STAFF_TICKET = (
+    "🆕 <b>Phiếu {number}</b> · {kind}\n"
+    "Hạn trả lời: {due}\n"
+    "Người hỏi: {who} (kênh {channel})\n"
+    "Nội dung:\n{text}\n\n"
+    "Gợi ý của bot:\n{candidates}\n\n"
+    "↩️ Trả lời (reply) tin nhắn này để gửi câu trả lời cho người hỏi, "
+    "hoặc gõ /tl {number} nội dung."
+)
+TG_STAFF_GROUPED = "Gộp với phiếu {lead}: trả lời phiếu gốc là mọi người cùng nhận."
+TG_STAFF_CANDIDATE = "• {title} ({score:.0%})"
+TG_STAFF_NO_CANDIDATES = "(không có)"
+TG_STAFF_ANONYMOUS = "(không rõ tên)"
+TG_STAFF_ASSIGN_LABEL = "🙋 Nhận xử lý"
+TG_STAFF_CLOSE_LABEL = "✅ Đóng phiếu"
+TG_STAFF_REFUSED = "Bạn không có quyền xử lý phiếu. Chỉ cán bộ được cấu hình mới thực hiện được."
+TG_STAFF_TL_USAGE = "Cú pháp: /tl HD-2026-00042 nội dung trả lời"
+TG_STAFF_REPLY_UNKNOWN = (
+    "Tin nhắn được trả lời không phải tin báo phiếu. Hãy trả lời đúng tin báo phiếu, "
+    "hoặc gõ /tl HD-… nội dung."
+)
+TG_STAFF_QUEUE_HEAD = "📋 Hàng đợi: {open} phiếu đang mở, trong đó {overdue} quá hạn."
+TG_STAFF_QUEUE_LINE = "{mark} <b>{number}</b> · {kind} · hạn {due} · {status}\n   {text}"
+TG_STAFF_QUEUE_MORE = "… và {count} phiếu khác (xem đầy đủ: cchc-bot queue list)."
+TG_STAFF_QUEUE_EMPTY = "Không có phiếu nào đang mở. 🎉"
+TG_STAFF_DONE_BY = "{done} ({who})"
+TG_STAFF_ALERT = (
+    "⚠️ Lỗi khi xử lý cập nhật Telegram {update_id} (chat {chat_id}): {error}. "
+    "Xem nhật ký máy chủ để biết chi tiết."
+)
+TG_STAFF_ALERTS_SUPPRESSED = " (và {count} lỗi khác trong lúc đó)"

@@ -341,6 +341,10 @@ class Normalizer:
         """What a one-token abbreviation stands for (None when it is not one)."""
         return self._single.get(token)
 
+    def abbreviations(self) -> dict[str, tuple[str, ...]]:
+        """Every one-token abbreviation or variant and what it stands for."""
+        return dict(self._single)
+
     def normalize(self, text: str) -> str:
         return " ".join(self.tokens(text))
 

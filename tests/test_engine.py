@@ -165,7 +165,7 @@ def test_an_aspect_question_puts_the_aspect_first(chat: Chat) -> None:
     assert "Hồ sơ cần chuẩn bị" not in reply.text  # only the aspect asked
     assert codes(reply)[-1] == "/a ban-sao-van-bang"  # after 👍 / 👎
 
-    full = chat.say("1")  # "Xem toàn bộ thủ tục"
+    full = chat.say("3")  # 1 👍, 2 👎, 3 "Xem toàn bộ thủ tục"
     assert full.entry_id == "ban-sao-van-bang"
     assert full.aspect is None
     assert "Hồ sơ cần chuẩn bị" in full.text and "Phí, lệ phí" in full.text

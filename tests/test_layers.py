@@ -28,8 +28,8 @@ LEVELS: dict[str, int] = {
     "cchc_bot.redact": 0,
     "cchc_bot.report_texts": 0,  # Vietnamese labels and number formats of reports/exports
     "cchc_bot.messages": 0,  # Incoming / Reply, shared by every layer
-    "cchc_bot.memory": 0,
-    "cchc_bot.workcalendar": 0,  # working hours and holidays (hotline due times)  # malloc_trim after large index builds (used by matching)
+    "cchc_bot.memory": 0,  # malloc_trim after large index builds (used by matching)
+    "cchc_bot.workcalendar": 0,  # working hours and holidays (hotline due times)
     "cchc_bot.knowledge": 0,
     "cchc_bot.matching": 0,
     # 1: the database
@@ -50,6 +50,7 @@ LEVELS: dict[str, int] = {
     "cchc_bot.web": 3,
     # 4: composition roots
     "cchc_bot.app": 4,
+    "cchc_bot.server": 4,  # `cchc-bot run`: channels, HTTP server, dispatcher in one loop
     "cchc_bot.cli": 4,
     "cchc_bot.cli_queue": 4,
     "cchc_bot.__main__": 4,

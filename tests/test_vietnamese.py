@@ -371,3 +371,29 @@ def test_normalised_text_is_plain_lowercase_ascii_words(text: str) -> None:
     assert all(
         token.isascii() and token.isalnum() and token == token.lower() for token in out.split()
     )
+
+
+# --- the two halves of `tokens`: raw tokens (the matcher corrects them) and expansion ------
+
+
+@pytest.mark.parametrize(
+    "text", ["mất bằng tn c3 làm lại ở đâu ạ", "cho em hỏi thi thpt k", "", "đk dự thi"]
+)
+def test_tokens_are_raw_tokens_expanded(domain: Normalizer, text: str) -> None:
+    assert domain.expand(domain.raw_tokens(text)) == domain.tokens(text)
+
+
+def test_raw_tokens_are_repaired_but_not_expanded(domain: Normalizer) -> None:
+    assert domain.raw_tokens("baanf tn c3 ạ") == ["ban", "tn", "c3", "a"]
+
+
+def test_table_words_are_protected_from_spelling_correction(domain: Normalizer) -> None:
+    assert domain.is_protected("tn") and domain.is_protected("thpt")
+    assert domain.is_protected("nhe")  # the filler "nhé"
+    assert not domain.is_protected("van")
+
+
+def test_one_word_abbreviations_and_their_meaning(domain: Normalizer) -> None:
+    assert domain.expansion("tn") == ("tot", "nghiep")
+    assert domain.expansion("bang") is None
+    assert domain.abbreviations()["c3"] == ("trung", "hoc", "pho", "thong")

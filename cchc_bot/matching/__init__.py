@@ -2,11 +2,11 @@
 
 from cchc_bot.matching.aspects import ASPECT_CUES, AspectDetector
 from cchc_bot.matching.duplicates import NearDuplicate, find_near_duplicates
-from cchc_bot.matching.matcher import (
+from cchc_bot.matching.matcher import Matcher
+from cchc_bot.matching.types import (
     MAX_CHOICES,
     Candidate,
     Match,
-    Matcher,
     MatchStatus,
     Reason,
     Thresholds,

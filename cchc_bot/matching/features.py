@@ -8,8 +8,10 @@ The order of FEATURE_NAMES is the order of the weights in `reranker_weights.py`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
@@ -26,11 +28,10 @@ FEATURE_NAMES: tuple[str, ...] = (
     "unmatched",  # IDF mass of question words the query does not have (/ 10)
     "log_rank",  # log(1 + first-stage rank)
     "token_set",  # rapidfuzz token_set_ratio / 100
-    "partial",  # rapidfuzz partial_ratio / 100
     "token_sort",  # rapidfuzz token_sort_ratio / 100
     "ratio",  # rapidfuzz ratio / 100
     "trigrams_query",  # shared character trigrams / query trigrams
-    "trigrams_question",  # shared character trigrams / question trigrams
+    "trigrams_question",  # shared character trigrams / question length in trigrams
     "lcs",  # longest common token subsequence / query length
     "length_ratio",  # log(1 + query length) − log(1 + question length)
     "class_match",  # share of the query's interrogative classes the question shares
@@ -41,8 +42,21 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 
 def char_trigrams(text: str) -> set[str]:
+    """The distinct character trigrams of a text padded with one space either side."""
     padded = f" {text} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+    return set(map("".join, zip(padded, padded[1:], padded[2:], strict=False)))
+
+
+class QueryWord(NamedTuple):
+    """One distinct query word as the features see it."""
+
+    word: str
+    idf: float  # IDF in the question index (unknown words: the largest IDF)
+    weight: float  # informativeness (everyday words count little)
+    exact: float  # credit when the question has the word (less for a corrected word)
+    near: float  # credit when the question has a related word instead
+    related: frozenset[str]
+    cue: bool  # an aspect cue ("lệ phí"): counted only where the question has it
 
 
 @dataclass(frozen=True)
@@ -51,25 +65,26 @@ class QueryView:
 
     tokens: tuple[str, ...]
     text: str
-    idf: dict[str, float]  # distinct token → IDF (unknown words: the largest IDF)
-    mass: float
+    sorted_text: str  # the words in alphabetical order (what token_sort_ratio compares)
+    words: tuple[QueryWord, ...]
+    mass: float  # IDF mass of the distinct words
     bigrams: dict[tuple[str, str], float]  # distinct neighbour pair → min IDF of the two
     bigram_mass: float
     trigrams: frozenset[str]
     classes: int  # interrogative classes (bit mask)
 
 
-def query_view(
-    tokens: Sequence[str], idf: Callable[[str], float], classes: int
-) -> QueryView:
-    weights = {t: idf(t) for t in dict.fromkeys(tokens)}
-    pairs = {(a, b): min(weights[a], weights[b]) for a, b in zip(tokens, tokens[1:], strict=False)}
+def query_view(tokens: Sequence[str], words: Sequence[QueryWord], classes: int) -> QueryView:
+    """`tokens`: the normalised query; `words`: its distinct words, described."""
+    idf = {w.word: w.idf for w in words}
+    pairs = {(a, b): min(idf[a], idf[b]) for a, b in pairwise(tokens)}
     text = " ".join(tokens)
     return QueryView(
         tuple(tokens),
         text,
-        weights,
-        sum(weights.values()) + 1e-9,
+        " ".join(sorted(tokens)),
+        tuple(words),
+        sum(idf.values()) + 1e-9,
         pairs,
         sum(pairs.values()) + 1e-9,
         frozenset(char_trigrams(text)),
@@ -77,7 +92,7 @@ def query_view(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CandidateView:
     """One candidate question of one entry, with the entry's first-stage scores."""
 
@@ -90,21 +105,34 @@ class CandidateView:
     bm25_answer: float  # relative to the best answer (0–1)
     rank: int  # first-stage position, 0 = best
     in_answer: Collection[str]  # the query's words found in the entry's answer text
-    coverage: float  # informative coverage (computed by the matcher, which knows the cues)
 
 
 def features(query: QueryView, cand: CandidateView) -> list[float]:
     """The feature vector (FEATURE_NAMES order) of one candidate question."""
-    words = set(cand.tokens)
-    qidf = query.idf
-    matched = sum(w for t, w in qidf.items() if t in words)
-    answer_only = sum(w for t, w in qidf.items() if t not in words and t in cand.in_answer)
-    pairs = set(zip(cand.tokens, cand.tokens[1:], strict=False))
-    bigrams = sum(w for p, w in query.bigrams.items() if p in pairs)
-    grams = char_trigrams(cand.text)
-    shared_grams = len(query.trigrams & grams)
+    tokens = cand.tokens
+    words = set(tokens)
+    in_answer = cand.in_answer
+    matched = answer_only = total = got = 0.0
+    for word, idf, weight, exact, near, related, cue in query.words:
+        if word in words:
+            matched += idf
+            total += weight
+            got += weight * exact
+            continue
+        if word in in_answer:
+            answer_only += idf
+        if not cue:  # asking "how much?" says nothing about which entry
+            total += weight
+            if related and not related.isdisjoint(words):
+                got += weight * near
+    bigrams = 0.0
+    if query.bigrams:
+        pairs = set(pairwise(tokens))
+        bigrams = sum(w for p, w in query.bigrams.items() if p in pairs)
+    padded = f" {cand.text} "
+    shared_grams = len([gram for gram in query.trigrams if gram in padded])  # distinct, shared
     n_query = len(query.tokens)
-    n_question = len(cand.tokens)
+    n_question = len(tokens)
     qc, cc = query.classes, cand.classes
     return [
         cand.fused,
@@ -118,14 +146,13 @@ def features(query: QueryView, cand: CandidateView) -> list[float]:
         (cand.mass - matched) / 10,
         math.log(cand.rank + 1),
         fuzz.token_set_ratio(query.text, cand.text) / 100,
-        fuzz.partial_ratio(query.text, cand.text) / 100,
-        fuzz.token_sort_ratio(query.text, cand.text) / 100,
+        fuzz.ratio(query.sorted_text, " ".join(sorted(tokens))) / 100,  # = token_sort_ratio
         fuzz.ratio(query.text, cand.text) / 100,
         shared_grams / max(len(query.trigrams), 1),
-        shared_grams / max(len(grams), 1),
-        LCSseq.similarity(query.tokens, cand.tokens) / max(n_query, 1),
+        shared_grams / max(len(padded) - 2, 1),
+        LCSseq.similarity(query.tokens, tokens) / max(n_query, 1),
         math.log(n_query + 1) - math.log(n_question + 1),
         (qc & cc).bit_count() / max(qc.bit_count(), 1),
         float(bool(qc) and bool(cc) and not qc & cc),
-        cand.coverage,
+        got / total if total else 0.0,
     ]

@@ -15,27 +15,33 @@ import numpy as np
 from cchc_bot.matching import reranker_weights as trained
 from cchc_bot.matching.features import FEATURE_NAMES
 
-MAX_LEAD = 4.0  # a lead beyond this (or no other candidate at all) counts as this much
+# Besides the reranker score, the confidence looks at how well the candidate question and the
+# message cover each other: the score says "better than the other candidates", the coverages
+# say "fits at all" (an off-topic message shares a few words with some question, not most).
+CONFIDENCE_FEATURES: tuple[str, ...] = ("question_coverage", "informative_coverage")
 
 
 @dataclass(frozen=True)
 class RerankerModel:
-    """Standardisation, weights and the logistic that turns a score into a confidence."""
+    """Standardisation and weights of the score, and the confidence's logit per candidate:
+
+    logit = slope · score + Σ coverage_weights · CONFIDENCE_FEATURES + intercept
+    """
 
     names: tuple[str, ...]
     means: tuple[float, ...]
     scales: tuple[float, ...]
     weights: tuple[float, ...]
-    # confidence = 1 / (1 + exp(-(slope · score + lead_slope · lead + intercept))), where lead
-    # is the score minus the best other candidate's score, clipped to ±MAX_LEAD
     slope: float
-    lead_slope: float
+    coverage_weights: tuple[float, ...]
     intercept: float
 
     def __post_init__(self) -> None:
         n = len(self.names)
         if not (len(self.means) == len(self.scales) == len(self.weights) == n):
             raise ValueError("reranker model: names, means, scales and weights differ in length")
+        if len(self.coverage_weights) != len(CONFIDENCE_FEATURES):
+            raise ValueError("reranker model: one coverage weight per confidence feature")
 
 
 def shipped_model() -> RerankerModel:
@@ -48,42 +54,43 @@ def shipped_model() -> RerankerModel:
         tuple(trained.SCALES),
         tuple(trained.WEIGHTS),
         trained.CONFIDENCE_SLOPE,
-        trained.CONFIDENCE_LEAD_SLOPE,
+        tuple(trained.CONFIDENCE_COVERAGE_WEIGHTS),
         trained.CONFIDENCE_INTERCEPT,
     )
 
 
 class Reranker:
-    """Scores feature rows: higher is better; `confidence` maps a score to 0–1."""
+    """Scores feature rows (higher is better) and turns them into 0–1 confidences."""
 
     def __init__(self, model: RerankerModel | None = None) -> None:
         self.model = model or shipped_model()
-        scales = np.asarray(self.model.scales, dtype=np.float64)
-        weights = np.asarray(self.model.weights, dtype=np.float64)
+        m = self.model
+        scales = np.asarray(m.scales, dtype=np.float64)
         # (x − mean) / scale · w  ==  x · (w / scale) − mean · (w / scale)
-        self._coef = weights / np.where(scales > 0, scales, 1.0)
-        self._offset = float(np.asarray(self.model.means) @ self._coef)
+        self._coef = np.asarray(m.weights, dtype=np.float64) / np.where(scales > 0, scales, 1.0)
+        self._offset = float(np.asarray(m.means) @ self._coef)
+        self._columns = [m.names.index(name) for name in CONFIDENCE_FEATURES]
+        self._coverage = np.asarray(m.coverage_weights, dtype=np.float64)
 
-    def scores(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
+    def scores(self, rows: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
         """One score per feature row (standardised features · weights)."""
         if not len(rows):
             return np.empty(0)
         return np.asarray(rows, dtype=np.float64) @ self._coef - self._offset
 
-    def confidences(self, scores: Sequence[float]) -> np.ndarray:
+    def confidences(self, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """Calibrated probability, per candidate, that it is the entry asked about.
 
-        A candidate's own score counts, and so does its lead over the best other candidate:
-        two entries that fit equally well are both uncertain.
+        `rows` / `scores`: one feature row and reranker score per candidate entry. Each gets
+        a logit from its score and its coverage; the probabilities are a softmax over the
+        candidates plus "none of them" (logit 0): two entries that fit equally well share
+        the probability, and nothing fitting well leaves it with "none".
         """
-        z = np.asarray(scores, dtype=np.float64)
-        if not len(z):
-            return z
-        lead = np.full(len(z), MAX_LEAD)
-        if len(z) > 1:
-            order = np.argsort(-z)
-            first, second = z[order[0]], z[order[1]]
-            lead = z - np.where(np.arange(len(z)) == order[0], second, first)
+        x = np.asarray(rows, dtype=np.float64)
+        if not len(x):
+            return np.empty(0)
         m = self.model
-        x = m.slope * z + m.lead_slope * np.clip(lead, -MAX_LEAD, MAX_LEAD) + m.intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(x, -50.0, 50.0)))
+        logits = m.slope * np.asarray(scores) + x[:, self._columns] @ self._coverage + m.intercept
+        top = max(float(logits.max()), 0.0)
+        weights = np.exp(logits - top)
+        return weights / (np.exp(-top) + weights.sum())

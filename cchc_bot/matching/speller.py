@@ -18,10 +18,12 @@ _MIN_LENGTH = 3  # shorter tokens are abbreviations or particles: never correcte
 _LONG_WORD = 5  # longer unknown words may be two edits away, shorter ones one
 _RARE_COUNT = 3  # a known word this rare may still be a typo of a frequent neighbour
 _EDIT_COST = 5.0  # log-frequency units one edit costs
-_REAL_WORD_COST = 1000.0  # … when it replaces a word the knowledge base uses
+_REAL_WORD_COST = 10.0  # … when it replaces a word the knowledge base uses
 _CONTEXT_WEIGHT = 1.0  # weight of log(1 + neighbour-pair count), left and right
 _SPLIT_SUPPORT = 3  # both halves of a split word must occur this often
 _MISREAD_EVIDENCE = 1.5  # neighbour evidence (log units) that overrules an abbreviation
+_KNOWN_PAIR = 2.0  # neighbour evidence (log units) that keeps a real word as typed
+_DWARFED = 100  # a known word this many times rarer than a neighbour is treated as a typo
 
 
 def _deletes(word: str, depth: int) -> set[str]:
@@ -72,6 +74,7 @@ class Speller:
                     known.append(word)
         self._index = index
         self._cached = lru_cache(maxsize=16384)(self._candidates)
+        self._most_frequent = lru_cache(maxsize=16384)(self._most_common_neighbour)
 
     def knows(self, token: str) -> bool:
         return token in self._freq
@@ -79,10 +82,7 @@ class Speller:
     def _candidates(self, token: str) -> tuple[tuple[str, int], ...]:
         """Vocabulary words within reach of `token`, with their edit distance."""
         known = token in self._freq
-        if known:
-            depth = 1
-        else:
-            depth = 2 if len(token) > _LONG_WORD else 1
+        depth = 2 if not known and len(token) > _LONG_WORD else 1
         found: set[str] = set()
         for key in _deletes(token, depth):
             hit = self._index.get(key)
@@ -93,7 +93,7 @@ class Speller:
             else:
                 found.update(hit)
         out = [(token, 0)] if known else []
-        for word in found:
+        for word in sorted(found):  # a fixed order: ties go the same way in every process
             if word != token:
                 dist = OSA.distance(token, word, score_cutoff=depth)
                 if dist <= depth:
@@ -102,6 +102,10 @@ class Speller:
 
     def candidates(self, token: str) -> tuple[tuple[str, int], ...]:
         return self._cached(token)
+
+    def _most_common_neighbour(self, token: str) -> int:
+        """The frequency of the most frequent word within reach of `token`."""
+        return max((self._freq[w] for w, _ in self._cached(token)), default=0)
 
     def fitness(
         self, word: str, dist: int, prev: str | None, nxt: str | None, cost: float = _EDIT_COST
@@ -161,41 +165,51 @@ class Speller:
         """
         out: list[str] = []
         fixed: set[str] = set()
+        left: str | None = None  # the left neighbour as the knowledge base spells it
         for k, token in enumerate(tokens):
+            prev = left
+            protected = keep(token)
+            expanded = meaning(token) if protected else None
+            left = expanded[-1] if expanded else token
             if len(token) < _MIN_LENGTH or token.isdigit():
                 out.append(token)
                 continue
-            if keep(token):
-                expanded = meaning(token)
-                nxt = tokens[k + 1] if k + 1 < len(tokens) else None
-                word = expanded and self._misread_abbreviation(
-                    token, expanded, out[-1] if out else None, nxt
-                )
+            nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+            if nxt is not None and keep(nxt):
+                nxt = (meaning(nxt) or (nxt,))[0]
+            if protected:
+                word = expanded and self._misread_abbreviation(token, expanded, prev, nxt)
                 out.append(word or token)
                 if word:
                     fixed.add(word)
+                    left = word
                 continue
             candidates = self._cached(token)
             if len(candidates) == 1 and candidates[0][1] == 0:
                 out.append(token)
                 continue
-            known = token in self._freq
             cost = _EDIT_COST
-            if known and self._freq[token] > _RARE_COUNT:
-                cost = _REAL_WORD_COST  # a real word: only strong evidence replaces it
-            if not known and (not candidates or min(d for _, d in candidates) > 1):
+            count = self._freq.get(token, 0)
+            if count > _RARE_COUNT and self._most_frequent(token) < _DWARFED * count:
+                # A real word, not dwarfed by a neighbour: only strong evidence replaces it,
+                # and it stays when it forms a common pair with a neighbour.
+                if self._context(token, token, prev, nxt) >= _KNOWN_PAIR:
+                    out.append(token)
+                    continue
+                cost = _REAL_WORD_COST
+            if not count and (not candidates or min(d for _, d in candidates) > 1):
                 split = self._split(token)
                 if split:
                     out.extend(split)
                     fixed.update(split)
+                    left = split[-1]
                     continue
             if not candidates:
                 out.append(token)
                 continue
-            prev = out[-1] if out else None  # the left neighbour as already corrected
-            nxt = tokens[k + 1] if k + 1 < len(tokens) else None
             best = max(candidates, key=lambda c: self.fitness(c[0], c[1], prev, nxt, cost))[0]
             out.append(best)
+            left = best
             if best != token:
                 fixed.add(best)
         return out, fixed

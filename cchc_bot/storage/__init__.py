@@ -5,6 +5,7 @@ The only package that imports SQLAlchemy and Alembic; everything above it sees
 frozen records and the errors below.
 """
 
+from cchc_bot.storage.channel_repo import ChannelRepository, StoredUpdate
 from cchc_bot.storage.db import Database, mask_password
 from cchc_bot.storage.errors import (
     DatabaseUnavailable,
@@ -62,6 +63,7 @@ __all__ = [
     "TICKET_STATUSES",
     "AuditRecord",
     "Candidate",
+    "ChannelRepository",
     "ChatState",
     "CriterionScore",
     "Database",
@@ -86,6 +88,7 @@ __all__ = [
     "Repository",
     "SchemaOutOfDate",
     "StorageError",
+    "StoredUpdate",
     "SurveyRecord",
     "TicketFigures",
     "TicketKind",

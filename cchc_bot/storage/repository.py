@@ -90,27 +90,34 @@ class Repository:
         A ``None`` display name keeps the one already stored.
         """
         now = self._now()
+        return self._db.run(
+            lambda s: _touch(s, channel, user_id, chat_id, display_name, now), write=True
+        )
 
-        def work(session: Session) -> UserRecord:
-            stmt = _upsert(session, User).values(
-                channel=channel,
-                user_id=user_id,
-                chat_id=chat_id,
-                display_name=display_name,
-                created_at=now,
-                last_seen_at=now,
-                unreachable=False,
-            )
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[User.channel, User.user_id],
-                set_={
-                    "chat_id": stmt.excluded.chat_id,
-                    "display_name": func.coalesce(stmt.excluded.display_name, User.display_name),
-                    "last_seen_at": stmt.excluded.last_seen_at,
-                    "unreachable": False,
-                },
-            ).returning(User)
-            return _user_record(session.scalars(stmt).one())
+    # -- one exchange, in two transactions -------------------------------------------------
+
+    def begin_exchange(
+        self, channel: str, user_id: str, chat_id: str, display_name: str | None = None
+    ) -> ChatState | None:
+        """`touch_user` and `get_chat_state` in one transaction (the start of every message)."""
+        now = self._now()
+
+        def work(session: Session) -> ChatState | None:
+            _touch(session, channel, user_id, chat_id, display_name, now)
+            row = session.get(ChatStateRow, (channel, chat_id))
+            return _chat_state(row) if row else None
+
+        return self._db.run(work, write=True)
+
+    def finish_exchange(self, message: NewMessage, state: ChatState | None) -> int:
+        """`save_chat_state` (when given) and `log_message` in one transaction."""
+        now = self._now()
+        created_at = _aware(message.created_at, "created_at") if message.created_at else now
+
+        def work(session: Session) -> int:
+            if state is not None:
+                _save_state(session, state, now)
+            return _log(session, message, created_at)
 
         return self._db.run(work, write=True)
 
@@ -119,26 +126,7 @@ class Repository:
     def log_message(self, message: NewMessage) -> int:
         """Store one exchange and return its id."""
         created_at = _aware(message.created_at, "created_at") if message.created_at else self._now()
-
-        def work(session: Session) -> int:
-            row = Message(
-                created_at=created_at,
-                channel=message.channel,
-                chat_id=message.chat_id,
-                user_id=message.user_id,
-                text=message.text,
-                decision=message.decision,
-                entry_id=message.entry_id,
-                score=message.score,
-                aspect=message.aspect,
-                latency_ms=message.latency_ms,
-                reply_text=message.reply_text,
-            )
-            session.add(row)
-            session.flush()
-            return row.id
-
-        return self._db.run(work, write=True)
+        return self._db.run(lambda s: _log(s, message, created_at), write=True)
 
     def recent_messages(self, limit: int = 50) -> list[MessageRecord]:
         """The newest ``limit`` logged exchanges, newest first."""
@@ -236,23 +224,7 @@ class Repository:
     def save_chat_state(self, state: ChatState) -> ChatState:
         """Insert or replace the state of one chat; returns it stamped with ``updated_at``."""
         now = self._now()
-        values = {
-            "pending_choices": list(state.pending_choices) or None,
-            "last_entry_id": state.last_entry_id,
-            "pending_question": state.pending_question,
-            "updated_at": now,
-        }
-
-        def work(session: Session) -> None:
-            stmt = _upsert(session, ChatStateRow).values(
-                channel=state.channel, chat_id=state.chat_id, **values
-            )
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[ChatStateRow.channel, ChatStateRow.chat_id], set_=values
-            )
-            session.execute(stmt)
-
-        self._db.run(work, write=True)
+        self._db.run(lambda s: _save_state(s, state, now), write=True)
         return ChatState(
             channel=state.channel,
             chat_id=state.chat_id,
@@ -261,6 +233,70 @@ class Repository:
             pending_question=state.pending_question,
             updated_at=now,
         )
+
+
+def _touch(
+    session: Session,
+    channel: str,
+    user_id: str,
+    chat_id: str,
+    display_name: str | None,
+    now: datetime,
+) -> UserRecord:
+    stmt = _upsert(session, User).values(
+        channel=channel,
+        user_id=user_id,
+        chat_id=chat_id,
+        display_name=display_name,
+        created_at=now,
+        last_seen_at=now,
+        unreachable=False,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[User.channel, User.user_id],
+        set_={
+            "chat_id": stmt.excluded.chat_id,
+            "display_name": func.coalesce(stmt.excluded.display_name, User.display_name),
+            "last_seen_at": stmt.excluded.last_seen_at,
+            "unreachable": False,
+        },
+    ).returning(User)
+    return _user_record(session.scalars(stmt).one())
+
+
+def _log(session: Session, message: NewMessage, created_at: datetime) -> int:
+    row = Message(
+        created_at=created_at,
+        channel=message.channel,
+        chat_id=message.chat_id,
+        user_id=message.user_id,
+        text=message.text,
+        decision=message.decision,
+        entry_id=message.entry_id,
+        score=message.score,
+        aspect=message.aspect,
+        latency_ms=message.latency_ms,
+        reply_text=message.reply_text,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def _save_state(session: Session, state: ChatState, now: datetime) -> None:
+    values = {
+        "pending_choices": list(state.pending_choices) or None,
+        "last_entry_id": state.last_entry_id,
+        "pending_question": state.pending_question,
+        "updated_at": now,
+    }
+    stmt = _upsert(session, ChatStateRow).values(
+        channel=state.channel, chat_id=state.chat_id, **values
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[ChatStateRow.channel, ChatStateRow.chat_id], set_=values
+    )
+    session.execute(stmt)
 
 
 def _user_record(row: User) -> UserRecord:

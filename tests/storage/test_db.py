@@ -37,6 +37,10 @@ TABLES = {
     "ratings",
     "surveys",
     "outbox",
+    # 0003
+    "inbound_updates",
+    "staff_posts",
+    "callback_codes",
 }
 UNREACHABLE = "postgresql://cchc:s3cr%40t-pw@127.0.0.1:1/cchc"
 

@@ -1,0 +1,381 @@
+"""Load test of the Telegram channel in webhook mode against the fake Bot API server.
+
+    python benchmarks/telegram_load.py [--users 200] [--per-user 10] [--rate 300]
+                                       [--database-url URL] [--knowledge knowledge]
+
+`cchc-bot run` runs as a child process (benchmarks/telegram_serve.py: with CPU timers) in
+webhook mode, with the shipped knowledge base and PostgreSQL (by default a fresh schema on
+127.0.0.1:5432/test, dropped afterwards). This process plays Telegram: it POSTs
+USERS × PER_USER updates to the webhook at RATE updates/s (open loop, users interleaved, 40
+keep-alive connections like Telegram's max_connections) and serves the Bot API (the fake
+from tests/fakes) that receives the replies. Latency = update POSTed → its reply received
+by the fake (sendMessage). The mix: questions from knowledge/golden.yaml (75 %), commands
+(10 %), button presses (10 %) and /hotline tickets (5 %), kept to replies of one message so
+that the k-th message a chat receives is the reply to its k-th update.
+
+Printed: throughput, p50/p90/p99 latency, lost and duplicated replies, the bot process's
+CPU split (matching, database, engine logic, HTTP + event loop: thread-CPU timers around
+Matcher.match, Database.run and Engine.handle, the rest of the process CPU is HTTP), and
+the resident memory of the loaded process and of a plain `cchc-bot run` with the shipped
+knowledge base. Outgoing rate limits are off (CCHC_TELEGRAM_MAX_RATE=0, …_CHAT_RATE=0):
+with Telegram's own 30 messages/s the bot cannot reply faster than that by design.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fakes import telegram_updates as tg  # noqa: E402
+from tests.fakes.telegram_server import TOKEN, FakeTelegram  # noqa: E402
+
+SECRET = "bench_secret-0123456789"
+PATH = "/tg/hook"
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+HOTLINE_TOPICS = (
+    "Vé xe buýt đi Phú Quốc giá bao nhiêu",
+    "Trường con tôi thu tiền quỹ lớp quá cao",
+    "Xin hỏi lịch nghỉ hè của học sinh tiểu học",
+    "Giáo viên hợp đồng có được xét nâng lương không",
+    "Con tôi bị bạn bắt nạt ở trường phải báo ai",
+)
+
+# --- Telegram's side (this process) -----------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def question_pool(knowledge: Path) -> tuple[list[str], list[str]]:
+    """Golden questions and button codes whose reply is one Telegram message."""
+    from zoneinfo import ZoneInfo
+
+    import yaml
+
+    from cchc_bot.answers import render_entry
+    from cchc_bot.channels.telegram.render import render
+    from cchc_bot.engine import Engine
+    from cchc_bot.kb_service import KnowledgeService
+    from cchc_bot.matching import Thresholds
+    from cchc_bot.messages import Reply
+
+    service = KnowledgeService(knowledge, Thresholds())
+    engine = Engine(service, None, timezone=ZoneInfo("Asia/Ho_Chi_Minh"))
+    golden = yaml.safe_load((knowledge / "golden.yaml").read_text(encoding="utf-8"))
+    questions = [g["q"] for g in golden if g.get("expect")]
+    single = [q for q in questions if len(render(engine.preview(q)[1])) == 1]
+    kb = service.current.knowledge
+    codes = [
+        f"/a {e.id}"
+        for e in kb.entries
+        if len(render(Reply(render_entry(e, kb, None)))) == 1 and len(f"/a {e.id}") <= 64
+    ]
+    return single, codes
+
+
+def build_updates(users: int, per_user: int, knowledge: Path) -> list[dict]:
+    rng = random.Random(7)
+    questions, codes = question_pool(knowledge)
+    commands = ["/start", "/menu", "/help", "/thutuc"]
+    out = []
+    n = 1
+    for i in range(per_user):
+        for u in range(users):
+            chat, roll = 100_000 + u, rng.random()
+            if roll < 0.75:
+                update = tg.text_update(n, chat, rng.choice(questions))
+            elif roll < 0.85:
+                update = tg.text_update(n, chat, rng.choice(commands))
+            elif roll < 0.95:
+                update = tg.callback_update(n, chat, rng.choice(codes))
+            else:
+                topic = rng.choice(HOTLINE_TOPICS)
+                update = tg.text_update(n, chat, f"/hotline {topic} (người hỏi {u}, lần {i})")
+            out.append(update)
+            n += 1
+    return out
+
+
+async def post_all(port: int, updates: list[dict], rate: float, connections: int) -> list[float]:
+    """POST each update at its scheduled time; returns the send times (monotonic)."""
+    queue: asyncio.Queue = asyncio.Queue()
+    sent_at = [0.0] * len(updates)
+    bodies = [json.dumps(u).encode() for u in updates]
+    head = (
+        f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\n"
+    )
+
+    async def worker() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while True:
+            index = await queue.get()
+            if index is None:
+                writer.close()
+                return
+            body = bodies[index]
+            sent_at[index] = time.monotonic()
+            writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            status = int((await reader.readline()).split()[1])
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            await reader.readexactly(length)
+            if status != 200:
+                raise RuntimeError(f"webhook answered {status}")
+
+    tasks = [asyncio.create_task(worker()) for _ in range(connections)]
+    start = time.monotonic()
+    for index in range(len(updates)):
+        delay = start + index / rate - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queue.put_nowait(index)
+    for _ in tasks:
+        queue.put_nowait(None)
+    await asyncio.gather(*tasks)
+    return sent_at
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of a process in MB."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            found[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return found["VmRSS"], found["VmHWM"]
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def bot_env(fake: FakeTelegram, database_url: str, knowledge: Path, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
+    env.update(
+        CCHC_DATABASE_URL=database_url,
+        CCHC_KNOWLEDGE_DIR=str(knowledge),
+        CCHC_TELEGRAM_TOKEN=TOKEN,
+        CCHC_TELEGRAM_API_URL=fake.base_url,
+        CCHC_LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+def plain_rss(knowledge: Path) -> tuple[float, float]:
+    """RSS of an unmodified `cchc-bot run` (polling, SQLite) after answering 30 messages."""
+    fake = FakeTelegram()
+    fake.max_poll_wait = 0.2
+    fake.start()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = bot_env(fake, f"sqlite:///{tmp}/cchc.db", knowledge, CCHC_HTTP_PORT="0")
+        script = Path(sys.executable).with_name("cchc-bot")  # the installed entry point
+        command = [str(script), "run"] if script.exists() else [sys.executable, "-m", "cchc_bot"]
+        process = subprocess.Popen(
+            command if script.exists() else [*command, "run"], env=env, cwd=tmp
+        )
+        try:
+            fake.wait_for(lambda: fake.calls_to("getupdates"), timeout=60)
+            questions, _ = question_pool(knowledge)
+            fake.push(*(tg.text_update(i + 1, 500 + i % 5, questions[i]) for i in range(30)))
+            fake.wait_for(lambda: len(fake.sent()) >= 30, timeout=60)
+            return rss_mb(process.pid)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+            fake.stop()
+
+
+def fresh_database(url: str | None) -> tuple[str, str | None]:
+    """The database URL to use and the schema to drop afterwards (None: keep)."""
+    if url is not None:
+        return url, None
+    import psycopg
+
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_SERVER, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    return f"{PG_SERVER}?options=-csearch_path%3D{schema}", schema
+
+
+def drop_schema(schema: str | None) -> None:
+    if schema is not None:
+        import psycopg
+
+        with psycopg.connect(PG_SERVER, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def chat_of(update: dict) -> int:
+    body = update.get("message") or update["callback_query"]["message"]
+    return int(body["chat"]["id"])
+
+
+def py_spy(pid: int) -> subprocess.Popen | None:
+    """Developer aid: BENCH_PYSPY=FILE records a py-spy profile of the bot under load."""
+    output = os.environ.get("BENCH_PYSPY")
+    if not output:
+        return None
+    command = ["py-spy", "record", "--pid", str(pid), "--format", "raw", "--rate", "250"]
+    spy = subprocess.Popen([*command, "--output", output, "--nonblocking"])
+    time.sleep(1)
+    return spy
+
+
+def run_load(args: argparse.Namespace, database_url: str) -> dict:
+    """Start the bot, warm it up, send the load; returns what was measured."""
+    updates = build_updates(args.users, args.per_user, args.knowledge)
+    fake = FakeTelegram().start()
+    port = free_port()
+    stats_file = Path(tempfile.mkdtemp()) / "stats.json"
+    env = bot_env(
+        fake,
+        database_url,
+        args.knowledge,
+        CCHC_HTTP_PORT=str(port),
+        CCHC_TELEGRAM_WEBHOOK_URL=f"https://bench.example.vn{PATH}",
+        CCHC_TELEGRAM_WEBHOOK_SECRET=SECRET,
+        CCHC_TELEGRAM_MAX_RATE="0",
+        CCHC_TELEGRAM_CHAT_RATE="0",
+    )
+    serve = Path(__file__).with_name("telegram_serve.py")
+    bot = subprocess.Popen([sys.executable, str(serve), str(stats_file)], env=env)
+
+    def stats() -> dict:
+        stats_file.unlink(missing_ok=True)
+        bot.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 10
+        while not stats_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.05)
+        return json.loads(stats_file.read_text())
+
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz")
+        fake.wait_for(lambda: fake.calls_to("setwebhook"), timeout=30)
+        warm = [tg.text_update(900_000 + i, 90 + i % 10, "/help") for i in range(100)]
+        asyncio.run(post_all(port, warm, 200, args.connections))
+        fake.wait_for(lambda: len(fake.sent()) >= len(warm), timeout=60)
+        baseline = len(fake.calls)
+        before = stats()
+        spy = py_spy(bot.pid)
+        sent_at = asyncio.run(post_all(port, updates, args.rate, args.connections))
+
+        def replied() -> int:
+            return sum(1 for c in fake.calls[baseline:] if c.method == "sendmessage")
+
+        with contextlib.suppress(AssertionError):
+            fake.wait_for(lambda: replied() >= len(updates), timeout=120)
+        time.sleep(1.0)  # a duplicate would show up by now
+        after = stats()
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(timeout=30)
+        rss, hwm = rss_mb(bot.pid)
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        code = bot.wait(timeout=60)
+        fake.stop()
+    replies: dict[int, list[float]] = {}
+    for call in fake.calls[baseline:]:
+        if call.method == "sendmessage" and call.chat_id is not None:
+            replies.setdefault(call.chat_id, []).append(call.at)
+    cpu = {k: after[k] - before[k] for k in after}
+    return {"updates": updates, "sent_at": sent_at, "replies": replies, "cpu": cpu,
+            "rss": rss, "hwm": hwm, "exit": code}  # fmt: skip
+
+
+def report(args: argparse.Namespace, run: dict) -> int:
+    updates, sent_at, replies, cpu = run["updates"], run["sent_at"], run["replies"], run["cpu"]
+    per_chat: dict[int, list[int]] = {}
+    for index, update in enumerate(updates):
+        per_chat.setdefault(chat_of(update), []).append(index)
+    latencies, lost, duplicated = [], 0, 0
+    for chat, indexes in per_chat.items():
+        got = replies.get(chat, [])
+        lost += max(0, len(indexes) - len(got))
+        duplicated += max(0, len(got) - len(indexes))
+        latencies += [(t - sent_at[i]) * 1000 for i, t in zip(indexes, got, strict=False)]
+    span = max(t for ts in replies.values() for t in ts) - min(sent_at)
+    n = len(updates)
+    print(f"updates: {n} from {args.users} users, offered at {args.rate:g}/s (webhook mode)")
+    print(f"throughput: {len(latencies) / span:.0f} updates/s end to end (update in → reply sent)")
+    print(
+        f"latency ms: p50 {percentile(latencies, 0.5):.1f}  p90 {percentile(latencies, 0.9):.1f}"
+        f"  p99 {percentile(latencies, 0.99):.1f}  max {max(latencies):.1f}"
+    )
+    print(f"lost: {lost}  duplicated: {duplicated}  bot exit code: {run['exit']}")
+    total = cpu["process"]
+    print(
+        f"bot CPU: {total:.2f} s = {total / span:.0%} of one core, {total / n * 1000:.2f} ms/update"
+    )
+    logic = cpu["engine"] - cpu["matching"] - cpu["database_engine"]
+    shares = (
+        ("matching (Matcher.match)", cpu["matching"]),
+        ("database, engine (Database.run)", cpu["database_engine"]),
+        ("database, inbox (store, mark handled)", cpu["database_edge"]),
+        ("engine logic (rest of Engine.handle)", logic),
+        ("HTTP + event loop (uvicorn, PTB, httpx)", total - cpu["engine"] - cpu["database_edge"]),
+    )
+    for name, value in shares:
+        print(f"  {name:<42}{value / total:6.1%}  {value / n * 1000:5.2f} ms/update")
+    print(f"RSS of the loaded server: {run['rss']:.0f} MB (peak {run['hwm']:.0f} MB)")
+    plain, peak = plain_rss(args.knowledge)
+    print(f"RSS of a plain `cchc-bot run`, shipped knowledge: {plain:.0f} MB (peak {peak:.0f})")
+    return 0 if not lost and not duplicated else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--per-user", type=int, default=10)
+    parser.add_argument("--rate", type=float, default=300.0, help="updates per second offered")
+    parser.add_argument("--connections", type=int, default=40)
+    parser.add_argument("--database-url", help="default: a fresh schema on " + PG_SERVER)
+    parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
+    args = parser.parse_args()
+    database_url, schema = fresh_database(args.database_url)
+    try:
+        run = run_load(args, database_url)
+    finally:
+        drop_schema(schema)
+    return report(args, run)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,144 @@
+"""Reading a citizen's message: normalised words, typos repaired, what is asked, index terms."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from cchc_bot.matching.aspects import AspectDetector
+from cchc_bot.matching.features import QueryView, QueryWord, query_view
+from cchc_bot.matching.index import BM25Index
+from cchc_bot.matching.qtypes import QuestionClasses
+from cchc_bot.matching.speller import Speller
+from cchc_bot.vietnamese import Normalizer
+
+MAX_QUERY_TOKENS = 40  # a longer message is matched on its first 40 words
+RELATED_WEIGHT = 0.3  # a related word counts this much of an exact one when ranking
+CLASS_WEIGHT = 1.0  # an interrogative class ("when", "where" …) counts as one word
+RELATED_CREDIT = 0.5  # … and this much when measuring how much of the question is covered
+CORRECTED_CREDIT = 0.85  # a word the speller produced is a little less certain
+DISTINCTIVE_IDF = 1.0  # words rarer than this tell entries apart
+
+
+@dataclass(frozen=True)
+class Query:
+    tokens: tuple[str, ...]  # distinct normalised words, in order
+    view: QueryView  # what the reranker sees
+    weights: dict[str, float]  # query token → informativeness
+    terms: dict[str, float]  # index term → weight used for ranking
+    related_of: dict[str, frozenset[int]]  # query token → ids of related question terms
+    ids: dict[str, int]  # query token → question term id (-1: not in any question)
+    corrected: frozenset[str]
+    aspect: str | None
+    cue_words: frozenset[str]  # words that ask for an aspect ("lệ phí", "ở đâu")
+
+
+class QueryReader:
+    """Turns a message into a `Query` for one knowledge base's indexes.
+
+    Order matters: fold and repair keyboard leftovers, correct unknown words against the
+    knowledge base (before expansion, so "covicd 19" is repaired and then expanded), expand
+    abbreviations and synonyms, then find the interrogative classes and the aspect asked.
+    """
+
+    def __init__(
+        self,
+        normalizer: Normalizer,
+        speller: Speller,
+        questions: BM25Index,
+        answers: BM25Index,
+        related: Mapping[str, Collection[str]],
+        common: Collection[str],
+        classes: QuestionClasses | None = None,
+    ) -> None:
+        self.normalizer = normalizer
+        self.speller = speller
+        self.questions = questions
+        self.answers = answers
+        self.related = related
+        self.common = common
+        self.classes = classes or QuestionClasses(normalizer)
+        self.aspects = AspectDetector(normalizer)
+        self._max_idf = float(max(questions.idf, default=1.0))
+
+    def weight(self, token: str) -> float:
+        """How much a word says about what is asked (IDF; low for everyday words)."""
+        idf = self.questions.term_idf(token)
+        if idf is None:
+            idf = self.answers.term_idf(token)
+        if idf is not None:
+            return max(idf, 0.05)
+        if token in self.common or token.isdigit():
+            return 0.3
+        return self.questions.max_idf
+
+    def read(self, text: str) -> Query:
+        normalizer = self.normalizer
+        raw = normalizer.raw_tokens(text)[: 2 * MAX_QUERY_TOKENS]
+        fixed, corrected = self.speller.correct(
+            raw, keep=normalizer.is_protected, meaning=normalizer.expansion
+        )
+        sequence = normalizer.expand(fixed)[:MAX_QUERY_TOKENS]
+        unique = tuple(dict.fromkeys(sequence))
+        terms = dict.fromkeys(unique, 1.0)
+        related_of: dict[str, frozenset[int]] = {}
+        vocabulary = self.questions.vocabulary
+        for token in unique:
+            related = sorted(set(self.related.get(token, ())) - set(unique))
+            related_of[token] = frozenset(vocabulary[w] for w in related if w in vocabulary)
+            for word in related:
+                terms[word] = max(terms.get(word, 0.0), RELATED_WEIGHT)
+        classes = self.classes.mask(sequence)
+        for term in self.classes.terms(classes):
+            terms[term] = CLASS_WEIGHT
+        weights = {t: self.weight(t) for t in unique}
+        aspect, cue_words = self.aspects.find(sequence)
+        idf = self.questions.idf_of
+        words = [
+            QueryWord(
+                t,
+                idf.get(t, self._max_idf),
+                weights[t],
+                CORRECTED_CREDIT if t in corrected else 1.0,
+                RELATED_CREDIT,
+                frozenset(self.related.get(t, ())),
+                t in cue_words,
+            )
+            for t in unique
+        ]
+        return Query(
+            tokens=unique,
+            view=query_view(sequence, words, classes),
+            weights=weights,
+            terms=terms,
+            related_of=related_of,
+            ids={t: vocabulary.get(t, -1) for t in unique},
+            corrected=frozenset(corrected),
+            aspect=aspect,
+            cue_words=cue_words,
+        )
+
+    def coverage(self, query: Query, doc_terms: Collection[int]) -> tuple[float, frozenset[str]]:
+        """How much of the query's informative weight a question (its term ids) holds, and
+        the distinctive words they share.
+
+        An aspect cue the question lacks does not count ("how much?" says nothing about
+        which procedure); a related word counts half; a corrected word a little less.
+        """
+        ids = query.ids
+        total = got = 0.0
+        matched: set[str] = set()
+        for token in query.tokens:
+            weight = query.weights[token]
+            present = ids[token] in doc_terms
+            if token in query.cue_words and not present:
+                continue
+            total += weight
+            if present:
+                got += weight * (CORRECTED_CREDIT if token in query.corrected else 1.0)
+                matched.add(token)
+            elif not query.related_of[token].isdisjoint(doc_terms):
+                got += weight * RELATED_CREDIT
+                matched.add(token)
+        distinctive = frozenset(t for t in matched if query.weights[t] >= DISTINCTIVE_IDF)
+        return (got / total if total else 0.0), distinctive

@@ -1,0 +1,156 @@
+"""`cchc-bot run`: the channels, the HTTP server and the dispatcher in one asyncio loop.
+
+Start-up: database and knowledge (`build_app`), the HTTP server (webhook routes and
+`/healthz`), each enabled channel (Telegram: getMe, command menu, setWebhook or polling,
+then the updates stored but not handled before), and the dispatcher (staff-chat posts and
+the hotline outbox). SIGTERM or SIGINT stops taking updates, finishes those in hand, lets the
+dispatcher end its round, closes the Bot API client and the database, and exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from cchc_bot import texts
+from cchc_bot.app import App, build_app
+from cchc_bot.channels.dispatch import Dispatcher
+from cchc_bot.channels.telegram import TelegramChannel, TelegramConfig
+from cchc_bot.settings import Settings
+from cchc_bot.storage import ChannelRepository
+from cchc_bot.web import Health, HttpServer, Webhook, create_app
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_NO_CHANNEL = 2
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces secrets (bot token, webhook secret) in every log record a handler emits."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = tuple(s for s in secrets if s)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(s in message for s in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
+        return True
+
+
+def protect_logs(settings: Settings) -> None:
+    """httpx logs every request URL (the token is in it) at INFO: keep it quiet, and redact."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    redact = RedactSecrets([settings.telegram_token, settings.telegram_webhook_secret])
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+def channels_configured(settings: Settings) -> bool:
+    return bool(settings.telegram_token)
+
+
+class Server:
+    def __init__(
+        self,
+        settings: Settings,
+        app: App,
+        *,
+        dispatch_interval: float = 3.0,
+        telegram_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.app = app
+        self.repository = ChannelRepository(app.database)
+        self.dispatcher = Dispatcher(app.hotline, self.repository, interval=dispatch_interval)
+        self.telegram: TelegramChannel | None = None
+        webhooks: list[Webhook] = []
+        if settings.telegram_token:
+            config = TelegramConfig.from_settings(settings, **(telegram_options or {}))
+            self.telegram = TelegramChannel(
+                config, app.engine, app.hotline, self.repository, wake=self.dispatcher.wake
+            )
+            if config.webhook_url:
+                webhooks.append(
+                    Webhook(
+                        config.webhook_path, config.webhook_secret, self.telegram.accept_webhook
+                    )
+                )
+        self.http = HttpServer(
+            create_app(self.health, webhooks), settings.http_host, settings.http_port
+        )
+        self.stopping = asyncio.Event()
+
+    async def health(self) -> Health:
+        database = await asyncio.to_thread(self.app.database.ping)
+        entries = len(self.app.knowledge.current.knowledge.entries)
+        details: dict[str, object] = {
+            "database": "ok" if database else "unreachable",
+            "knowledge_entries": entries,
+        }
+        if self.telegram is not None:
+            details["telegram"] = "webhook" if self.telegram.webhook else "polling"
+            details["updates_in_flight"] = self.telegram.inbox.in_flight
+        return Health(database and entries > 0, details)
+
+    async def start(self) -> None:
+        await self.http.start()  # first: Telegram may post as soon as setWebhook returns
+        if self.telegram is not None:
+            await self.telegram.start()
+            loop = asyncio.get_running_loop()
+            self.dispatcher.add(self.telegram.notifier(loop), self.telegram.periodic)
+        self.dispatcher.start()
+
+    async def stop(self) -> bool:
+        """Graceful: no new updates, finish those in hand, last dispatcher round, close."""
+        clean = True
+        with contextlib.suppress(Exception):
+            await self.http.stop()
+        if self.telegram is not None:
+            clean = await self.telegram.stop()
+        await self.dispatcher.stop()
+        if self.telegram is not None:
+            await self.telegram.close()
+        return clean
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self.stopping.set)
+        try:
+            await self.start()
+        except Exception as exc:
+            log.error("start-up failed: %s: %s", type(exc).__name__, exc)
+            await self.stop()
+            return EXIT_FAILED
+        log.info("cchc-bot is running; SIGTERM or Ctrl-C stops it")
+        await self.stopping.wait()
+        log.info("stopping: finishing the updates in hand")
+        await self.stop()
+        log.info("stopped")
+        return EXIT_OK
+
+
+def run(settings: Settings) -> int:
+    """The `cchc-bot run` command."""
+    if not channels_configured(settings):
+        print(texts.NO_CHANNELS, file=sys.stderr)
+        return EXIT_NO_CHANNEL
+    protect_logs(settings)
+    app = build_app(settings)
+    try:
+        return asyncio.run(Server(settings, app).run())
+    finally:
+        app.close()

@@ -1,0 +1,187 @@
+"""What the channel edge stores: inbound updates, unreachable users, staff posts, button codes.
+
+Every method is one short transaction; batch methods take many rows at once so that a busy
+webhook costs one commit per batch, not one per update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy.orm import Session
+
+from cchc_bot.storage.channel_models import CallbackCode, InboundUpdate, StaffPost
+from cchc_bot.storage.db import Database
+from cchc_bot.storage.models import Ticket, User
+from cchc_bot.storage.records import TicketRecord
+from cchc_bot.storage.repository import _aware, _ticket_record, _upsert, utc_now
+
+OPEN_TICKET_STATUSES = ("open", "assigned")
+
+
+@dataclass(frozen=True)
+class StoredUpdate:
+    """An inbound update as stored: its dedup key and the raw payload (JSON text)."""
+
+    key: str
+    payload: str
+
+
+class ChannelRepository:
+    def __init__(self, database: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self._db = database
+        self._clock = clock
+
+    @property
+    def database(self) -> Database:
+        return self._db
+
+    def _now(self) -> datetime:
+        return _aware(self._clock(), "clock()")
+
+    # -- inbound updates -------------------------------------------------------------------
+
+    def store_updates(self, channel: str, updates: Sequence[StoredUpdate]) -> set[str]:
+        """Insert the updates not seen before; returns the keys that are new."""
+        if not updates:
+            return set()
+        now = self._now()
+        first: dict[str, StoredUpdate] = {}
+        for u in updates:
+            first.setdefault(u.key, u)
+        rows = [
+            {"channel": channel, "update_key": u.key, "payload": u.payload, "created_at": now}
+            for u in first.values()
+        ]
+
+        def work(session: Session) -> set[str]:
+            stmt = _upsert(session, InboundUpdate).values(rows)
+            stmt = stmt.on_conflict_do_nothing(
+                index_elements=[InboundUpdate.channel, InboundUpdate.update_key]
+            ).returning(InboundUpdate.update_key)
+            return set(session.scalars(stmt))
+
+        return self._db.run(work, write=True)
+
+    def mark_processed(self, channel: str, keys: Sequence[str]) -> None:
+        if not keys:
+            return
+        stmt = (
+            update(InboundUpdate)
+            .where(InboundUpdate.channel == channel, InboundUpdate.update_key.in_(list(keys)))
+            .values(processed_at=self._now())
+        )
+        self._db.run(lambda s: s.execute(stmt), write=True)
+
+    def unprocessed_updates(self, channel: str, limit: int = 1000) -> list[StoredUpdate]:
+        """Updates stored (so acknowledged) but never handled, oldest first."""
+        stmt = (
+            select(InboundUpdate.update_key, InboundUpdate.payload)
+            .where(InboundUpdate.channel == channel, InboundUpdate.processed_at.is_(None))
+            .order_by(InboundUpdate.id)
+            .limit(limit)
+        )
+        return self._db.run(lambda s: [StoredUpdate(k, p) for k, p in s.execute(stmt)])
+
+    def is_processed(self, channel: str, key: str) -> bool | None:
+        """True / False for a stored update, None when it was never stored."""
+        stmt = select(InboundUpdate.processed_at).where(
+            InboundUpdate.channel == channel, InboundUpdate.update_key == key
+        )
+
+        def work(session: Session) -> bool | None:
+            row = session.execute(stmt).one_or_none()
+            return None if row is None else row[0] is not None
+
+        return self._db.run(work)
+
+    def prune_updates(self, older_than: datetime) -> int:
+        """Forget processed updates received before ``older_than`` (keep ≥ 24 h for dedup)."""
+        cutoff = _aware(older_than, "older_than")
+        stmt = delete(InboundUpdate).where(
+            InboundUpdate.processed_at.is_not(None), InboundUpdate.created_at < cutoff
+        )
+        return self._db.run(lambda s: s.execute(stmt).rowcount or 0, write=True)
+
+    # -- users -----------------------------------------------------------------------------
+
+    def mark_unreachable(self, channel: str, chat_id: str) -> int:
+        """The chat blocked the bot or is gone: flag its users (writing again clears it)."""
+        stmt = (
+            update(User)
+            .where(User.channel == channel, User.chat_id == chat_id)
+            .values(unreachable=True)
+        )
+        return self._db.run(lambda s: s.execute(stmt).rowcount or 0, write=True)
+
+    # -- staff posts -----------------------------------------------------------------------
+
+    def record_staff_post(
+        self, channel: str, chat_id: str, message_id: str, ticket_number: str
+    ) -> None:
+        row = {
+            "channel": channel,
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "ticket_number": ticket_number,
+            "created_at": self._now(),
+        }
+
+        def work(session: Session) -> None:
+            stmt = _upsert(session, StaffPost).values(**row)
+            session.execute(
+                stmt.on_conflict_do_nothing(
+                    index_elements=[StaffPost.channel, StaffPost.chat_id, StaffPost.message_id]
+                )
+            )
+
+        self._db.run(work, write=True)
+
+    def ticket_for_staff_post(self, channel: str, chat_id: str, message_id: str) -> str | None:
+        stmt = select(StaffPost.ticket_number).where(
+            StaffPost.channel == channel,
+            StaffPost.chat_id == chat_id,
+            StaffPost.message_id == message_id,
+        )
+        return self._db.run(lambda s: s.scalars(stmt).first())
+
+    def unposted_tickets(
+        self, channel: str, chat_id: str, since: datetime, limit: int = 20
+    ) -> list[TicketRecord]:
+        """Open tickets created since ``since`` that were never posted to this staff chat."""
+        posted = exists().where(
+            and_(
+                StaffPost.channel == channel,
+                StaffPost.chat_id == chat_id,
+                StaffPost.ticket_number == Ticket.number,
+            )
+        )
+        stmt = (
+            select(Ticket)
+            .where(
+                Ticket.status.in_(OPEN_TICKET_STATUSES),
+                Ticket.created_at >= _aware(since, "since"),
+                ~posted,
+            )
+            .order_by(Ticket.created_at, Ticket.id)
+            .limit(limit)
+        )
+        return self._db.run(lambda s: [_ticket_record(t) for t in s.scalars(stmt)])
+
+    # -- button codes ----------------------------------------------------------------------
+
+    def save_callback_code(self, token: str, code: str) -> None:
+        row = {"token": token, "code": code, "created_at": self._now()}
+
+        def work(session: Session) -> None:
+            stmt = _upsert(session, CallbackCode).values(**row)
+            session.execute(stmt.on_conflict_do_nothing(index_elements=[CallbackCode.token]))
+
+        self._db.run(work, write=True)
+
+    def callback_code(self, token: str) -> str | None:
+        stmt = select(CallbackCode.code).where(CallbackCode.token == token)
+        return self._db.run(lambda s: s.scalars(stmt).first())
