@@ -50,7 +50,7 @@ def make_settings(database_url: str, knowledge: Path, fake: FakeTelegram, **env:
     return Settings.load({**values, **env}, env_file=None)
 
 
-async def until(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+async def until(predicate: Callable[[], Any], timeout: float = 30.0) -> Any:
     """Wait (without blocking the loop) until `predicate()` is truthy; returns its value."""
     deadline = time.monotonic() + timeout
     while True:

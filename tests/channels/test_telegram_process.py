@@ -64,7 +64,7 @@ def test_sigterm_while_an_update_is_in_flight_finishes_it_and_exits_0(
     try:
         fake.wait_for(lambda: fake.calls_to("getupdates"), timeout=30)
         fake.push(tg.text_update(7001, CHAT, "/help"))
-        fake.wait_for(lambda: fake.calls_to("sendmessage", CHAT), timeout=10)
+        fake.wait_for(lambda: fake.calls_to("sendmessage", CHAT), timeout=30)
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=30)
     finally:
@@ -87,9 +87,9 @@ def test_an_update_cut_off_by_a_crash_is_answered_after_the_restart(
     try:
         fake.wait_for(lambda: fake.calls_to("getupdates"), timeout=30)
         fake.push(tg.text_update(7002, CHAT, "/a ban-sao-van-bang"))
-        fake.wait_for(lambda: fake.calls_to("sendmessage", CHAT), timeout=10)
+        fake.wait_for(lambda: fake.calls_to("sendmessage", CHAT), timeout=30)
         process.kill()  # SIGKILL: no clean shutdown
-        process.wait(timeout=10)
+        process.wait(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
