@@ -16,7 +16,7 @@ Data: the knowledge bases' own questions and answers, nothing else.
   a matcher built without one fold is asked that fold's questions as written, without
   diacritics and re-worded as above (3 seeds).
 
-Ranking: every ask's first-stage pool (ten entries, up to three questions each) with its
+Ranking: every ask's first-stage pool (eight entries, up to three questions each) with its
 feature rows (`Matcher.candidate_features`); a linear model is trained listwise (softmax over
 the pool's rows, cross-entropy on the target entry's rows; Adam, L2 0.01, 300 steps) on
 standardised features.

@@ -58,9 +58,10 @@ def answer_text(entry: Entry) -> str:
 class Matcher:
     """Ranks entries for a question in two stages, then decides: answer, choices or unknown.
 
-    First stage: BM25 over normalised questions (plus a fifth of BM25 over the answer text)
-    picks ten entries. Second stage: a linear reranker over twenty features of each entry's
-    best question picks the best one and gives every candidate a calibrated 0–1 confidence.
+    First stage: BM25 over normalised questions and their interrogative-class terms (plus a
+    fifth of BM25 over the answer text) picks eight entries. Second stage: a linear reranker
+    over twenty features of each entry's best questions puts its best entry first (the rest
+    keep the first stage's order) and gives every candidate a calibrated 0–1 confidence.
     """
 
     def __init__(

@@ -94,6 +94,7 @@ class QueryReader:
         weights = {t: self.weight(t) for t in unique}
         aspect, cue_words = self.aspects.find(sequence)
         idf = self.questions.idf_of
+        others = frozenset(unique)  # a related word the query has itself counts on its own
         words = [
             QueryWord(
                 t,
@@ -101,7 +102,7 @@ class QueryReader:
                 weights[t],
                 CORRECTED_CREDIT if t in corrected else 1.0,
                 RELATED_CREDIT,
-                frozenset(self.related.get(t, ())),
+                frozenset(self.related.get(t, ())) - others,
                 t in cue_words,
             )
             for t in unique

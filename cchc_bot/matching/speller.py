@@ -43,9 +43,12 @@ class Speller:
     edit (two for words longer than five letters; a swap of neighbours counts as one edit,
     optimal string alignment). Each candidate is scored by its frequency, the edits it costs
     and how often it follows / precedes the neighbouring query words in the knowledge base.
-    An unknown word takes the best candidate; a rare known word is replaced only when a much
-    more plausible neighbour wins; failing everything, a word typed without its space
-    ("dangky") is split into two known syllables.
+    An unknown word takes the best candidate, and a rare known word (or one a hundred times
+    rarer than a neighbour) competes with its neighbours at the same edit cost. A common known
+    word stays unless it forms no common pair with the words around it and a neighbour fits
+    them far better at a higher cost ("bị hiễm covid" → nhiễm). An abbreviation stays unless
+    the words around it clearly want a knowledge-base word one letter away ("bnh viện").
+    Failing everything, a word typed without its space ("dangky") is split into two syllables.
     """
 
     def __init__(

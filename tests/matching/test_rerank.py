@@ -91,3 +91,16 @@ def test_match_scores_are_probabilities() -> None:
     assert all(0.0 <= c.score <= 1.0 for c in found)
     assert sum(c.score for c in found) <= 1.0 + 1e-9
     assert [c.rank for c in found] == sorted((c.rank for c in found), reverse=True)
+
+
+def test_the_informative_coverage_feature_is_the_ambiguity_guards_coverage() -> None:
+    matcher = Matcher(covid_knowledge())
+    column = FEATURE_NAMES.index("informative_coverage")
+    for text in ("benh nhan covid o benh vien nao", "tiem vaccine co tac dung phu bao lau"):
+        query = matcher._query(text)
+        ids, rows = matcher.candidate_features(text)
+        for entry, row in zip(ids, rows, strict=True):
+            start = sum(len(e.questions) for e in matcher.entries[:entry])
+            count = len(matcher.entries[entry].questions)
+            coverages = [matcher._coverage(query, d)[0] for d in range(start, start + count)]
+            assert any(row[column] == pytest.approx(c) for c in coverages)

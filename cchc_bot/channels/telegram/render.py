@@ -2,22 +2,23 @@
 
 Pure functions (no network). Telegram allows 4,096 characters per message after entity
 parsing, counted in UTF-16 code units; parts are cut at paragraph, then line, then word
-boundaries below `MAX_CHARS`, and the buttons go on the last part.
+boundaries below `MAX_CHARS` (`capabilities.TELEGRAM.max_text`, the splitter is shared with
+the other channels in `channels/render.py`), and the buttons go on the last part.
 """
 
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 
+from cchc_bot.channels.capabilities import TELEGRAM
+from cchc_bot.channels.render import split_text, strip_tags, units
 from cchc_bot.messages import Reply
 
-MAX_CHARS = 4000  # below Telegram's 4,096, so a few entities or emoji never push us over
+MAX_CHARS = TELEGRAM.max_text  # below Telegram's 4,096, so entities or emoji never push us over
 CALLBACK_MAX_BYTES = 64
 RATING_PREFIX = "/danhgia"
-_TAG = re.compile(r"<[^>]+>")
-_SEPARATORS = ("\n\n", "\n", " ")
+__all__ = ["MAX_CHARS", "Part", "render", "split_text", "strip_tags", "units"]
 
 
 @dataclass(frozen=True)
@@ -28,60 +29,6 @@ class Part:
     parse_mode: str | None
     plain: str
     buttons: tuple[tuple[tuple[str, str], ...], ...] = ()  # rows of (label, code)
-
-
-def units(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_text(text: str, limit: int = MAX_CHARS) -> list[str]:
-    """Cut `text` into parts of at most `limit` units at the largest boundary that fits."""
-    if units(text) <= limit:
-        return [text]
-    return [p for p in _split(text, limit, 0) if p.strip()]
-
-
-def _split(text: str, limit: int, level: int) -> list[str]:
-    if units(text) <= limit:
-        return [text]
-    if level >= len(_SEPARATORS):
-        return _hard_cut(text, limit)
-    sep = _SEPARATORS[level]
-    parts: list[str] = []
-    current = ""
-    for piece in text.split(sep):
-        candidate = f"{current}{sep}{piece}" if current else piece
-        if units(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            parts.append(current)
-        if units(piece) <= limit:
-            current = piece
-        else:
-            parts.extend(_split(piece, limit, level + 1))
-            current = ""
-    if current:
-        parts.append(current)
-    return parts
-
-
-def _hard_cut(text: str, limit: int) -> list[str]:
-    parts: list[str] = []
-    start = size = 0
-    for i, char in enumerate(text):
-        width = 2 if ord(char) > 0xFFFF else 1
-        if size + width > limit:
-            parts.append(text[start:i])
-            start, size = i, 0
-        size += width
-    return [*parts, text[start:]] if start < len(text) else parts
-
-
-def strip_tags(markup: str) -> str:
-    """HTML as plain text (for the fallback when Telegram cannot parse our markup)."""
-    return html.unescape(_TAG.sub("", markup))
 
 
 def button_rows(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[tuple[str, str], ...], ...]:
