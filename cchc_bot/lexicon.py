@@ -228,3 +228,14 @@ QUESTION_CLASSES: dict[str, tuple[str, ...]] = {
     "should": ("có nên", "nên", "cần phải", "có cần"),
     "can": ("có thể", "được không", "có được", "được phép"),
 }
+
+# Mutually exclusive school levels: a question naming one ("cấp 2") is never answered
+# confidently with an entry that only ever speaks of another ("THPT").
+SCHOOL_LEVELS: tuple[str, ...] = (
+    "trung học phổ thông",
+    "trung học cơ sở",
+    "tiểu học",
+    "mầm non",
+    "đại học",
+    "cao đẳng",
+)

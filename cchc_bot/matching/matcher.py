@@ -9,7 +9,7 @@ from functools import lru_cache
 import numpy as np
 
 from cchc_bot.knowledge.model import Entry, KnowledgeBase
-from cchc_bot.lexicon import COMMON_WORDS, GENERIC_WORDS, RELATED_WORDS
+from cchc_bot.lexicon import COMMON_WORDS, GENERIC_WORDS, RELATED_WORDS, SCHOOL_LEVELS
 from cchc_bot.matching.features import CandidateView, features
 from cchc_bot.matching.index import BM25Index
 from cchc_bot.matching.qtypes import QuestionClasses
@@ -107,6 +107,13 @@ class Matcher:
         )
         self.aspects = self.reader.aspects
         self._generic = frozenset(t for w in GENERIC_WORDS for t in tokens(w))
+        self._facets = tuple(
+            phrase for phrase in (" ".join(tokens(level)) for level in SCHOOL_LEVELS) if phrase
+        )
+        self._entry_facets = {
+            e.id: frozenset().union(*(self._facets_in(tokens(q)) for q in e.questions))
+            for e in self.entries
+        }
         self._valid_cache: tuple[date, np.ndarray] | None = None
         release_free_memory()
 
@@ -312,16 +319,36 @@ class Matcher:
                 best = cov
         return best
 
-    def _ambiguous(self, query: Query, best: Candidate, others: Sequence[Candidate]) -> bool:
+    def _ambiguous(
+        self, query: Query, best: Candidate, others: Sequence[Candidate]
+    ) -> list[Candidate]:
         """Another entry covers the message about as well, with every distinctive word the
         best one matches ("… trường THPT" vs "… trường THPT tư thục"): a choice, not an
         answer, however the reranker splits them."""
         coverage, words = self._closest(query, best.entry)
+        rivals = []
         for other in others:
             other_coverage, other_words = self._closest(query, other.entry)
-            if other_coverage >= coverage - _AMBIGUITY_GAP and words <= other_words:
-                return True
-        return False
+            close = other_coverage >= coverage - _AMBIGUITY_GAP and words <= other_words
+            if close or self._facet_conflict(query, best.entry, other.entry):
+                rivals.append(other)
+        return rivals
+
+    def _facets_in(self, tokens: Sequence[str]) -> frozenset[str]:
+        text = f" {' '.join(tokens)} "
+        return frozenset(f for f in self._facets if f" {f} " in text)
+
+    def _facets_of_query(self, query: Query) -> frozenset[str]:
+        return self._facets_in(query.tokens)
+
+    def _facet_conflict(self, query: Query, best: Entry, other: Entry) -> bool:
+        """The citizen named a school level ("cấp 2" = THCS) that the best entry never
+        mentions while it names another level, and the other entry does mention it."""
+        named = self._facets_of_query(query)
+        if not named:
+            return False
+        mine, theirs = self._entry_facets[best.id], self._entry_facets[other.id]
+        return bool(named & theirs) and not (named & mine) and bool(mine)
 
     def match(self, text: str, *, today: date | None = None) -> Match:
         query = self._query(text)
@@ -338,12 +365,18 @@ class Matcher:
         others = candidates[1 : MAX_CHOICES + 1]
         runner_up = max((c.score for c in others), default=0.0)
         clear_lead = best.score - runner_up >= t.margin
-        ambiguous = best.score >= t.answer and self._ambiguous(query, best, others)
+        rivals = self._ambiguous(query, best, others) if best.score >= t.answer else []
+        ambiguous = bool(rivals)
         if best.score >= t.answer and clear_lead and not ambiguous:
             aspect = query.aspect if best.entry.kind == "procedure" else None
             return Match("answer", best.entry, aspect, best.score, (best,), "confident")
         floor = best.score * _CHOICE_FLOOR
-        offered = tuple(c for c in candidates[:MAX_CHOICES] if c.score >= floor)
+        kept = [c for c in candidates[:MAX_CHOICES] if c.score >= floor or c in rivals]
+        kept += [c for c in rivals if c not in kept]
+        named = self._facets_of_query(query)
+        # The entry about the level the citizen named goes first.
+        kept.sort(key=lambda c: not (named & self._entry_facets[c.entry.id]))
+        offered = tuple(kept[:MAX_CHOICES])
         reason: Reason = "ambiguous" if ambiguous else "close"
         return Match("choices", None, query.aspect, best.score, offered, reason)
 

@@ -441,3 +441,20 @@ def test_reported_similarity_is_consistent_with_the_threshold(matcher: Matcher) 
     for dup in find_near_duplicates(matcher, threshold=70):
         if dup.similarity >= 90:
             assert (dup.question, dup.other_question) in at_90, dup
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "chuyen truong cap 2 tu tinh khac ve",
+        "chuyển trường THCS từ tỉnh khác về",
+        "chuyển trường cấp hai",
+    ],
+)
+def test_a_named_school_level_is_never_answered_with_another_level(
+    matcher: Matcher, question: str
+) -> None:
+    m = match(matcher, question)
+    assert not (m.status == "answer" and m.entry.id == "chuyen-truong-thpt"), describe(m)
+    if m.status == "choices":
+        assert m.candidates[0].entry.id == "chuyen-truong-thcs", describe(m)
