@@ -153,7 +153,6 @@ GENERIC_WORDS: tuple[str, ...] = (
     "hành chính",
     "dịch vụ",
     "trường",
-    "học",
     "học sinh",
     "sở",
     "cấp",

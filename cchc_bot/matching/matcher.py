@@ -106,7 +106,9 @@ class Matcher:
             self.classes,
         )
         self.aspects = self.reader.aspects
-        self._generic = frozenset(t for w in GENERIC_WORDS for t in tokens(w))
+        self._generic_phrases = tuple(
+            sorted({tuple(tokens(w)) for w in GENERIC_WORDS} - {()}, key=len, reverse=True)
+        )
         self._facets = tuple(
             phrase for phrase in (" ".join(tokens(level)) for level in SCHOOL_LEVELS) if phrase
         )
@@ -374,13 +376,25 @@ class Matcher:
         kept = [c for c in candidates[:MAX_CHOICES] if c.score >= floor or c in rivals]
         kept += [c for c in rivals if c not in kept]
         named = self._facets_of_query(query)
-        # The entry about the level the citizen named goes first.
-        kept.sort(key=lambda c: not (named & self._entry_facets[c.entry.id]))
+        if named and not named & self._entry_facets[best.entry.id]:
+            # The best entry is about another school level: the one the citizen named first.
+            kept.sort(key=lambda c: not (named & self._entry_facets[c.entry.id]))
         offered = tuple(kept[:MAX_CHOICES])
         reason: Reason = "ambiguous" if ambiguous else "close"
         return Match("choices", None, query.aspect, best.score, offered, reason)
 
     def _is_vague(self, query: Query) -> bool:
-        """Nothing but everyday words, generic words and aspect cues ("thủ tục", "lệ phí")."""
+        """Nothing but everyday words, generic phrases and aspect cues ("thủ tục", "lệ phí").
+
+        Generic phrases count only as whole phrases: "học phí" is generic, but the "học" of
+        "xin học lại" is not.
+        """
         common = self.reader.common
-        return all(t in common or t in self._generic or t in query.cue_words for t in query.tokens)
+        tokens = list(query.tokens)
+        covered = [t in common or t in query.cue_words for t in tokens]
+        for phrase in self._generic_phrases:
+            width = len(phrase)
+            for i in range(len(tokens) - width + 1):
+                if tuple(tokens[i : i + width]) == phrase:
+                    covered[i : i + width] = [True] * width
+        return all(covered)
