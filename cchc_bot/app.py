@@ -6,12 +6,19 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from cchc_bot.broadcast import SubscriptionDesk
 from cchc_bot.engine import Engine
 from cchc_bot.hotline import HotlineService, Policy
 from cchc_bot.kb_service import KnowledgeService
 from cchc_bot.matching import Thresholds
 from cchc_bot.settings import Settings
-from cchc_bot.storage import Database, HotlineRepository, Repository, SchemaOutOfDate
+from cchc_bot.storage import (
+    Database,
+    HotlineRepository,
+    Repository,
+    SchemaOutOfDate,
+    SubscriptionRepository,
+)
 from cchc_bot.workcalendar import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -67,7 +74,14 @@ def build_app(settings: Settings, knowledge_dir: Path | None = None) -> App:
     knowledge = KnowledgeService(knowledge_dir or settings.knowledge_dir, thresholds(settings))
     database = open_database(settings)
     hotline = build_hotline(settings, database, knowledge)
-    engine = Engine(knowledge, hotline.repository, timezone=settings.timezone, hotline=hotline)
+    subscriptions = SubscriptionDesk(SubscriptionRepository(database))
+    engine = Engine(
+        knowledge,
+        hotline.repository,
+        timezone=settings.timezone,
+        hotline=hotline,
+        subscriptions=subscriptions,
+    )
     return App(settings, database, knowledge, engine, hotline)
 
 

@@ -11,12 +11,12 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
-from cchc_bot import __version__, cli_queue, texts
+from cchc_bot import __version__, cli_notices, cli_queue, texts
 from cchc_bot.channels.render import numbered
 from cchc_bot.engine import Engine
 from cchc_bot.evaluation import evaluate, summary_dict
 from cchc_bot.kb_service import KnowledgeService
-from cchc_bot.knowledge import KnowledgeError, check_knowledge, load_golden
+from cchc_bot.knowledge import KnowledgeError, check_knowledge, check_notices, load_golden
 from cchc_bot.matching import Match, Matcher, find_near_duplicates
 from cchc_bot.messages import Reply
 from cchc_bot.settings import Settings, SettingsError
@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     prune.add_argument("--older-than", type=int, required=True, metavar="DAYS")
 
     cli_queue.add_parsers(sub)
+    cli_notices.add_parsers(sub)
 
     report = sub.add_parser("report", help="monthly CCHC report (Hỏi – đáp, hotline, satisfaction)")
     report.add_argument("--month", required=True, metavar="YYYY-MM")
@@ -87,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    quiet = args.command in ("chat", "ask", "eval", "kb", "queue", "report")
+    quiet = args.command in ("chat", "ask", "eval", "kb", "queue", "report", "notices")
     level = max(logging.WARNING, logging.getLevelName(settings.log_level)) if quiet else None
     logging.basicConfig(
         level=level or settings.log_level,
@@ -103,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "kb": _kb,
         "db": _db,
         "queue": _queue,
+        "notices": cli_notices.run,
         "report": _report,
         "run": _run,
     }
@@ -265,9 +267,10 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 def _kb(args: argparse.Namespace, settings: Settings) -> int:
     folder = args.folder or settings.knowledge_dir
     report = check_knowledge(folder, review_max_age_days=settings.review_max_age_days)
-    for problem in report.problems:
+    notices = check_notices(folder)
+    for problem in (*report.problems, *notices.errors, *notices.warnings):
         print(problem)
-    warnings = len(report.warnings)
+    warnings = len(report.warnings) + len(notices.warnings)
     if report.knowledge is not None:
         from cchc_bot.app import thresholds
 
@@ -280,11 +283,13 @@ def _kb(args: argparse.Namespace, settings: Settings) -> int:
                 "dễ khiến bot trả lời nhầm; hãy viết lại cho khác biệt"
             )
     entries = len(report.knowledge.entries) if report.knowledge else 0
+    errors = len(report.errors) + len(notices.errors)
     print(
-        f"{folder}: {len(report.errors)} lỗi, {warnings} cảnh báo"
+        f"{folder}: {errors} lỗi, {warnings} cảnh báo"
         + (f", {entries} mục" if report.knowledge else "")
+        + (f", {len(notices.notices)} bản tin" if notices.notices else "")
     )
-    if report.errors or (args.strict and warnings):
+    if errors or (args.strict and warnings):
         return 1
     return 0
 

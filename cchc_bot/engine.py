@@ -12,6 +12,13 @@ from zoneinfo import ZoneInfo
 
 from cchc_bot import texts
 from cchc_bot.answers import render_entry
+from cchc_bot.broadcast import (
+    SUBSCRIBE,
+    SUBSCRIBE_WORDS,
+    UNSUBSCRIBE,
+    UNSUBSCRIBE_WORDS,
+    SubscriptionDesk,
+)
 from cchc_bot.desk import TICKET_NUMBER, CitizenDesk
 from cchc_bot.hotline import HotlineService
 from cchc_bot.kb_service import KnowledgeService
@@ -52,6 +59,7 @@ class Engine:
         timezone: ZoneInfo,
         hotline: HotlineService | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        subscriptions: SubscriptionDesk | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.repository = repository
@@ -60,6 +68,7 @@ class Engine:
         if hotline is None and repository is not None:
             hotline = HotlineService.for_repository(repository, knowledge, timezone, clock=clock)
         self.desk = CitizenDesk(hotline) if hotline is not None else None
+        self.subscriptions = subscriptions
 
     @property
     def _store(self) -> Repository:
@@ -143,8 +152,11 @@ class Engine:
             return self._pick(incoming, int(pick.group(1)), state)
         folded = " ".join(self.knowledge.current.matcher.normalizer.tokens(text))
         raw_folded = " ".join(tokenize(text))
+        if self.subscriptions is not None and raw_folded in SUBSCRIBE_WORDS | UNSUBSCRIBE_WORDS:
+            command = SUBSCRIBE if raw_folded in SUBSCRIBE_WORDS else UNSUBSCRIBE
+            return self._subscription(incoming, command, "")
         if raw_folded in _GREETINGS:
-            return _Outcome(self._greeting(incoming))
+            return self._welcome(incoming)
         if raw_folded in _THANKS:
             return _Outcome(Reply(texts.THANKS, decision="thanks"))
         number = TICKET_NUMBER.search(text)
@@ -161,7 +173,9 @@ class Engine:
         name = head[1:].split("@", 1)[0].lower()
         rest = rest.strip()
         if name == "start":
-            return _Outcome(self._greeting(incoming))
+            return self._welcome(incoming)
+        if name in (SUBSCRIBE, UNSUBSCRIBE) and self.subscriptions is not None:
+            return self._subscription(incoming, name, rest)
         if name in ("help", "trogiup"):
             return _Outcome(self._help())
         if name in ("menu", "thutuc", "chude"):
@@ -190,6 +204,27 @@ class Engine:
         agency = self.knowledge.current.knowledge.agency
         name = incoming.display_name or "anh/chị"
         return Reply(texts.GREETING.format(name=name, agency=agency.name), decision="greeting")
+
+    def _welcome(self, incoming: Incoming) -> _Outcome:
+        """The greeting; the first time in a chat, it also offers the monthly notices."""
+        reply = self._greeting(incoming)
+        try:
+            offer = self.subscriptions is not None and self.subscriptions.offer_once(incoming)
+        except StorageError as exc:
+            log.warning("could not record the subscription offer: %s", exc)
+            offer = False
+        if not offer:
+            return _Outcome(reply)
+        text = f"{reply.text}\n\n{texts.SUB_OFFER}"
+        return self._offer(
+            incoming, text, [(texts.SUB_OFFER_LABEL, f"/{SUBSCRIBE}")], "greeting", None
+        )
+
+    def _subscription(self, incoming: Incoming, command: str, argument: str) -> _Outcome:
+        assert self.subscriptions is not None
+        reply = self.subscriptions.handle(incoming, command, argument)
+        codes = tuple(code for _, code in reply.choices)
+        return _Outcome(reply, ChatState(incoming.channel, incoming.chat_id, pending_choices=codes))
 
     def _help(self) -> Reply:
         agency = self.knowledge.current.knowledge.agency

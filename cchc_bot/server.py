@@ -2,9 +2,11 @@
 
 Start-up: database and knowledge (`build_app`), the HTTP server (webhook routes and
 `/healthz`), each enabled channel (Telegram: getMe, command menu, setWebhook or polling,
-then the updates stored but not handled before), and the dispatcher (staff-chat posts and
-the hotline outbox). SIGTERM or SIGINT stops taking updates, finishes those in hand, lets the
-dispatcher end its round, closes the Bot API client and the database, and exits 0.
+then the updates stored but not handled before; Zalo Bot: getMe, setWebhook or polling;
+Zalo OA: its stored tokens), the dispatcher (staff-chat posts and the hotline outbox) and
+the broadcast scheduler (monthly notices to subscribers, `server_broadcast`).
+SIGTERM or SIGINT stops taking updates, finishes those in hand, lets the dispatcher end its
+round, closes the API clients and the database, and exits 0.
 """
 
 from __future__ import annotations
@@ -21,8 +23,16 @@ from cchc_bot import texts
 from cchc_bot.app import App, build_app
 from cchc_bot.channels.dispatch import Dispatcher
 from cchc_bot.channels.telegram import TelegramChannel, TelegramConfig
+from cchc_bot.channels.zalo import (
+    SECRET_HEADER,
+    ZaloBotChannel,
+    ZaloBotConfig,
+    ZaloOaChannel,
+    ZaloOaConfig,
+)
+from cchc_bot.server_broadcast import BroadcastRuntime
 from cchc_bot.settings import Settings
-from cchc_bot.storage import ChannelRepository
+from cchc_bot.storage import ChannelRepository, ZaloRepository
 from cchc_bot.web import Health, HttpServer, Webhook, create_app
 
 log = logging.getLogger(__name__)
@@ -52,13 +62,24 @@ def protect_logs(settings: Settings) -> None:
     """httpx logs every request URL (the token is in it) at INFO: keep it quiet, and redact."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    redact = RedactSecrets([settings.telegram_token, settings.telegram_webhook_secret])
+    redact = RedactSecrets(
+        [
+            settings.telegram_token,
+            settings.telegram_webhook_secret,
+            settings.zalo_bot_token,
+            settings.zalo_bot_webhook_secret,
+            settings.zalo_oa_secret,
+            settings.zalo_oa_webhook_secret,
+            settings.zalo_oa_access_token,
+            settings.zalo_oa_refresh_token,
+        ]
+    )
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
 
 
 def channels_configured(settings: Settings) -> bool:
-    return bool(settings.telegram_token)
+    return bool(settings.telegram_token or settings.zalo_bot_token or settings.zalo_oa_app_id)
 
 
 class Server:
@@ -69,6 +90,8 @@ class Server:
         *,
         dispatch_interval: float = 3.0,
         telegram_options: dict[str, Any] | None = None,
+        zalo_options: dict[str, Any] | None = None,
+        zalo_oa_options: dict[str, Any] | None = None,
     ) -> None:
         self.settings = settings
         self.app = app
@@ -87,9 +110,37 @@ class Server:
                         config.webhook_path, config.webhook_secret, self.telegram.accept_webhook
                     )
                 )
+        self.zalo: ZaloBotChannel | None = None
+        self.zalo_oa: ZaloOaChannel | None = None
+        zalo = ZaloRepository(app.database)
+        if settings.zalo_bot_token:
+            bot = ZaloBotConfig.from_settings(settings, **(zalo_options or {}))
+            self.zalo = ZaloBotChannel(
+                bot, app.engine, app.hotline, self.repository, zalo, wake=self.dispatcher.wake
+            )
+            if bot.webhook_url:
+                webhooks.append(
+                    Webhook(
+                        bot.webhook_path,
+                        bot.webhook_secret,
+                        self.zalo.accept_webhook,
+                        header=SECRET_HEADER,
+                    )
+                )
+        if settings.zalo_oa_app_id:
+            oa = ZaloOaConfig.from_settings(settings, **(zalo_oa_options or {}))
+            self.zalo_oa = ZaloOaChannel(
+                oa, app.engine, app.hotline, self.repository, zalo, wake=self.dispatcher.wake
+            )
+            webhooks.append(
+                Webhook(
+                    oa.webhook_path, "", self.zalo_oa.accept_webhook, verify=self.zalo_oa.verify
+                )
+            )
         self.http = HttpServer(
             create_app(self.health, webhooks), settings.http_host, settings.http_port
         )
+        self.broadcast = BroadcastRuntime(settings, app.database)  # notices to subscribers
         self.stopping = asyncio.Event()
 
     async def health(self) -> Health:
@@ -102,14 +153,25 @@ class Server:
         if self.telegram is not None:
             details["telegram"] = "webhook" if self.telegram.webhook else "polling"
             details["updates_in_flight"] = self.telegram.inbox.in_flight
+        for channel in self.zalo_channels:
+            details[channel.name] = channel.mode
+            details[f"{channel.name}_in_flight"] = channel.inbox.in_flight
         return Health(database and entries > 0, details)
 
+    @property
+    def zalo_channels(self) -> list[ZaloBotChannel | ZaloOaChannel]:
+        return [c for c in (self.zalo, self.zalo_oa) if c is not None]
+
     async def start(self) -> None:
+        await self.broadcast.start()  # first: on SQLite it refuses a second server
         await self.http.start()  # first: Telegram may post as soon as setWebhook returns
         if self.telegram is not None:
             await self.telegram.start()
             loop = asyncio.get_running_loop()
             self.dispatcher.add(self.telegram.notifier(loop), self.telegram.periodic)
+        for channel in self.zalo_channels:
+            await channel.start()
+            self.dispatcher.add(job=channel.periodic)  # the channel gates its own outbox
         self.dispatcher.start()
 
     async def stop(self) -> bool:
@@ -117,11 +179,17 @@ class Server:
         clean = True
         with contextlib.suppress(Exception):
             await self.http.stop()
+        await self.broadcast.stop()  # the parts in flight finish, the notice is released
         if self.telegram is not None:
             clean = await self.telegram.stop()
+        for channel in self.zalo_channels:
+            clean = await channel.stop() and clean
         await self.dispatcher.stop()
         if self.telegram is not None:
             await self.telegram.close()
+        for channel in self.zalo_channels:
+            with contextlib.suppress(Exception):
+                await channel.close()
         return clean
 
     async def run(self) -> int:

@@ -208,13 +208,9 @@ TG_COMMANDS = (
     ("thutuc", "Xem các thủ tục hành chính"),
     ("hotline", "Gửi câu hỏi cho cán bộ trả lời"),
     ("tracuu", "Tra cứu phiếu đã gửi (số phiếu HD-…)"),
-    ("dangky", "Đăng ký nhận thông báo của Sở"),
-    ("huy", "Hủy nhận thông báo"),
+    ("dangky", "Đăng ký nhận bản tin hằng tháng của Sở"),
+    ("huy", "Hủy nhận bản tin"),
     ("help", "Hướng dẫn sử dụng"),
-)
-TG_SUBSCRIBE_SOON = (
-    "Tính năng đăng ký nhận thông báo của Sở đang được chuẩn bị và sẽ sớm ra mắt. "
-    "Cảm ơn anh/chị đã quan tâm! Trong lúc chờ, anh/chị cứ gõ câu hỏi cho tôi nhé."
 )
 TG_UNSUPPORTED = (
     "Xin lỗi, hiện tôi chỉ đọc được tin nhắn chữ nên chưa xem được ảnh, nhãn dán, tin nhắn "
@@ -264,3 +260,140 @@ TG_STAFF_ALERT = (
     "Xem nhật ký máy chủ để biết chi tiết."
 )
 TG_STAFF_ALERTS_SUPPRESSED = " (và {count} lỗi khác trong lúc đó)"
+
+# --- Zalo (citizens; Zalo Bot Platform and Zalo Official Account) ---------------------------
+
+ZALO_UNSUPPORTED = (
+    "Xin lỗi, hiện tôi chỉ đọc được tin nhắn chữ nên chưa xem được ảnh, nhãn dán hay tin nhắn "
+    "thoại. Anh/chị vui lòng gõ câu hỏi bằng chữ (có dấu hay không dấu đều được), hoặc gõ "
+    "/hotline kèm nội dung để gửi cho cán bộ."
+)
+ZALO_UNREADABLE = (
+    "Xin lỗi, tôi không đọc được nội dung tin nhắn này. Anh/chị vui lòng gõ lại câu hỏi bằng "
+    "chữ, hoặc gọi đường dây nóng của Sở để được hỗ trợ."
+)
+ZALO_FLOOD = (
+    "Anh/chị đang gửi nhiều tin nhắn quá nhanh. Xin vui lòng chờ khoảng một phút rồi gửi tiếp; "
+    "các tin nhắn trong lúc này sẽ không được trả lời."
+)
+ZALO_SORRY = (
+    "Xin lỗi, hệ thống gặp sự cố khi xử lý tin nhắn của anh/chị. Anh/chị vui lòng thử lại sau "
+    "ít phút, hoặc gõ /hotline kèm nội dung để gửi cho cán bộ."
+)
+ZALO_OA_PAID_TITLE = "Sở Giáo dục và Đào tạo trả lời anh/chị"
+
+# --- Zalo (staff: messages Zalo would refuse now are held, never dropped) --------------------
+
+ZALO_CHANNEL_NAMES = {"zalo": "Zalo (bot)", "zalo_oa": "Zalo OA"}
+ZALO_OUTBOX_KINDS = {
+    "ticket_answer": "câu trả lời",
+    "ticket_rejected": "thông báo từ chối",
+    "survey": "phiếu khảo sát",
+}
+ZALO_HELD_REASONS = {
+    "window": "đã quá {hours} giờ kể từ tin nhắn cuối của người hỏi, Zalo chỉ cho trả lời "
+    "miễn phí trong khoảng này",
+    "replies": "đã gửi đủ {limit} tin miễn phí kể từ tin nhắn cuối của người hỏi",
+    "refused": "Zalo từ chối gửi tới người này lúc này",
+    "unknown": "chưa có tin nhắn nào của người hỏi trên kênh này để trả lời",
+}
+ZALO_HELD_AUDIT = "chưa gửi được {what}: {reason}; sẽ tự gửi khi người hỏi nhắn lại"
+ZALO_STAFF_HELD = (
+    "⏳ Phiếu {number}: {what} chưa gửi được cho người hỏi qua {channel} vì {reason}. "
+    "Tin vẫn nằm trong hàng chờ và sẽ tự gửi ngay khi người hỏi nhắn lại. Cần gấp, "
+    "hãy gọi điện cho người hỏi."
+)
+
+# --- Broadcasts: subscriptions (/dangky, /huy; "đăng ký", "hủy" typed) ----------------------
+
+SUB_TOPIC_NAMES = {
+    "cchc": "Cải cách hành chính",
+    "dich-vu-cong": "Dịch vụ công trực tuyến",
+    "tuyen-sinh": "Tuyển sinh",
+    "thi-cu": "Thi cử",
+    "van-bang": "Văn bằng, chứng chỉ",
+}
+SUB_ALL_TOPICS = "tất cả chủ đề"
+SUB_ALL_TOPICS_LABEL = "Tất cả chủ đề"
+SUB_CANCEL_LABEL = "🚫 Hủy đăng ký"
+SUB_DONE = "✅ Đã đăng ký nhận bản tin hằng tháng của Sở, chủ đề: {topics}."
+SUB_STATE = "Anh/chị đang nhận bản tin của Sở, chủ đề: {topics}."
+SUB_HOW = (
+    "Chọn một chủ đề để bật/tắt (✅ là đang nhận), «Tất cả chủ đề» để nhận mọi bản tin, "
+    "hoặc «Hủy đăng ký» (gõ /huy) để ngừng nhận."
+)
+SUB_UNKNOWN_TOPIC = "Không có chủ đề «{topic}». Các chủ đề: {known}. Gõ /dangky để chọn."
+UNSUB_DONE = "Đã hủy nhận bản tin. Khi muốn nhận lại, anh/chị gõ /dangky."
+UNSUB_NONE = "Anh/chị chưa đăng ký nhận bản tin. Muốn nhận, anh/chị gõ /dangky."
+SUB_OFFER = (
+    "📬 Mỗi tháng Sở gửi một bản tin ngắn về cải cách hành chính, dịch vụ công, thi cử, "
+    "tuyển sinh. Muốn nhận, anh/chị chọn «Đăng ký nhận bản tin» hoặc gõ /dangky "
+    "(hủy bất cứ lúc nào bằng /huy)."
+)
+SUB_OFFER_LABEL = "📬 Đăng ký nhận bản tin"
+
+# --- Broadcasts: notices for staff (`cchc-bot notices …`, the scheduler) ------------------------
+
+NOTICE_STATUS_NAMES = {
+    "draft": "nháp",
+    "approved": "đã duyệt",
+    "scheduled": "đã hẹn giờ",
+    "sending": "đang gửi",
+    "sent": "đã gửi",
+    "cancelled": "đã hủy",
+    "missed": "lỡ giờ gửi",
+}
+NOTICE_ACTIONS = {
+    "approve": "duyệt",
+    "schedule": "hẹn giờ gửi",
+    "send": "gửi",
+    "cancel": "hủy",
+    "edit": "sửa",
+}
+NOTICE_NOT_FOUND = "Không có bản tin {id}. Xem danh sách: cchc-bot notices list"
+NOTICE_REFUSED = "Không thể {action} bản tin {id}: bản tin đang ở trạng thái «{status}»."
+NOTICE_HINTS = {
+    ("schedule", "draft"): "Cần duyệt trước: cchc-bot notices approve {id} --by TÊN.",
+    ("send", "draft"): "Chỉ bản tin đã duyệt mới được gửi: cchc-bot notices approve {id} --by TÊN.",
+    ("send", "sent"): "Bản tin đã gửi xong; mỗi người chỉ nhận một lần.",
+    ("approve", "approved"): "Bản tin đã được duyệt.",
+}
+NOTICE_BAD_AT = (
+    "Thời điểm «{value}» không hợp lệ: viết «NĂM-THÁNG-NGÀY GIỜ:PHÚT» theo giờ Việt Nam, "
+    "ví dụ «2027-01-15 08:00», hoặc «2027-02-last 08:00» cho ngày cuối tháng."
+)
+NOTICE_NEEDS_AT = "Bản tin {id} không có ngày gửi trong tệp: thêm --at «2027-01-15 08:00»."
+NOTICE_IN_PAST = (
+    "Thời điểm {at} của bản tin {id} đã qua. Chọn thời điểm khác (--at), "
+    "hoặc gửi ngay: cchc-bot notices send {id}."
+)
+NOTICE_BAD_ADD = "Bản tin cần tiêu đề, nội dung và chủ đề hợp lệ ({topics})."
+NOTICE_FROM_FILE = "Bản tin {id} được viết trong tệp {source}: hãy sửa trong tệp đó."
+NOTICE_EDITED_NOTE = "nội dung đã thay đổi sau khi duyệt: cần duyệt lại"
+NOTICE_REMOVED_NOTE = "bản tin không còn trong tệp: cần duyệt lại nếu vẫn muốn gửi"
+NOTICE_MISSED_NOTE = (
+    "quá giờ gửi hơn {days} ngày (máy chủ không chạy): không tự gửi; hẹn lại giờ nếu cần"
+)
+NOTICE_APPROVED = "Đã duyệt bản tin {id} ({by}). Hẹn giờ gửi: cchc-bot notices schedule {id}"
+NOTICE_SCHEDULED = "Bản tin {id} sẽ được gửi lúc {at} (giờ Việt Nam)."
+NOTICE_SEND_SOON = (
+    "Bản tin {id} sẽ được máy chủ (cchc-bot run) gửi trong vòng một phút. "
+    "Gửi ngay từ máy này: cchc-bot notices send {id} --now"
+)
+NOTICE_CANCELLED = "Đã hủy bản tin {id}."
+NOTICE_ADDED = "Đã lưu bản tin {id} (nháp). Xem trước: cchc-bot notices preview {id}"
+NOTICE_BUSY = (
+    "Bản tin {id} đang được một tiến trình khác gửi ({owner}). "
+    "Theo dõi: cchc-bot notices report {id}"
+)
+NOTICE_NO_SENDERS = "Chưa cấu hình kênh nào để gửi bản tin (CCHC_TELEGRAM_TOKEN, CCHC_ZALO_…)."
+NOTICE_DONE = "Đã gửi xong bản tin {id}."
+NOTICE_PAUSED = "Bản tin {id} chưa gửi xong ({why}); chạy lại lệnh để gửi tiếp."
+NOTICE_SYNC_LOCKED = (
+    "cảnh báo: bản tin {id} đã được sửa trong tệp sau khi gửi; nội dung sửa không được gửi"
+)
+BROADCAST_LOCKED = (
+    "Một máy chủ cchc-bot khác (pid {pid}) đang chạy trên cùng cơ sở dữ liệu SQLite này "
+    "(khóa {path}). SQLite chỉ hỗ trợ một máy chủ; dừng máy chủ kia, hoặc dùng PostgreSQL để "
+    "chạy nhiều máy chủ. / Another cchc-bot server (pid {pid}) uses this SQLite database."
+)

@@ -22,6 +22,7 @@ LEVELS: dict[str, int] = {
     # 0: plain building blocks, no storage, no I/O frameworks (they may import each other)
     "cchc_bot": 0,  # the package itself (__version__)
     "cchc_bot.settings": 0,
+    "cchc_bot.settings_parsers": 0,  # the value parsers the settings specs name
     "cchc_bot.texts": 0,
     "cchc_bot.vietnamese": 0,
     "cchc_bot.lexicon": 0,
@@ -42,6 +43,13 @@ LEVELS: dict[str, int] = {
     "cchc_bot.hotline": 2,
     "cchc_bot.desk": 2,  # the citizen's side of the hotline inside a conversation
     "cchc_bot.broadcast": 2,
+    "cchc_bot.broadcast_notices": 2,  # notices: files → database, approve, schedule, cancel
+    "cchc_bot.broadcast_sending": 2,  # one notice to its recipients, resumable, paced
+    "cchc_bot.broadcast_scheduler": 2,  # the scheduler of `cchc-bot run`, the SQLite lock
+    "cchc_bot.broadcast_journal": 2,  # what left the process (crash recovery)
+    "cchc_bot.broadcast_pacing": 2,  # at most `rate` messages in any second
+    "cchc_bot.broadcast_quota": 2,  # plan and follower quotas (Zalo)
+    "cchc_bot.broadcast_report": 2,  # per notice and per month figures
     "cchc_bot.reports": 2,
     "cchc_bot.report_render": 2,
     "cchc_bot.exports": 2,
@@ -53,6 +61,8 @@ LEVELS: dict[str, int] = {
     "cchc_bot.server": 4,  # `cchc-bot run`: channels, HTTP server, dispatcher in one loop
     "cchc_bot.cli": 4,
     "cchc_bot.cli_queue": 4,
+    "cchc_bot.cli_notices": 4,  # `cchc-bot notices …`
+    "cchc_bot.server_broadcast": 4,  # broadcasts wired from the settings (run and CLI)
     "cchc_bot.__main__": 4,
 }
 

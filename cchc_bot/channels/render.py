@@ -76,12 +76,20 @@ def strip_tags(markup: str) -> str:
 
 
 def plain_parts(reply: Reply, caps: Capabilities) -> list[str]:
-    """The messages for one reply on a channel without buttons or HTML (choices last)."""
-    if reply.format == "html" and not caps.html:
-        reply = replace(reply, text=strip_tags(reply.text), format="plain")
-    text = numbered(reply)
-    parts = split_text(text, caps.max_text)
-    return parts or [text.strip() or "…"]
+    """The messages for one reply on a channel without buttons or HTML.
+
+    The numbered choices and the "Trả lời …" hint stay together at the end of the last
+    part (or make a part of their own when they do not fit there).
+    """
+    body = strip_tags(reply.text) if reply.format == "html" and not caps.html else reply.text
+    parts = split_text(body, caps.max_text) if body.strip() else []
+    if reply.choices:
+        block = numbered(replace(reply, text="")).strip()
+        if parts and units(f"{parts[-1]}\n\n{block}") <= caps.max_text:
+            parts[-1] = f"{parts[-1]}\n\n{block}"
+        else:
+            parts += split_text(block, caps.max_text)
+    return parts or [body.strip() or "…"]
 
 
 def _numbers_phrase(count: int) -> str:
@@ -110,3 +118,9 @@ def numbered(reply: Reply) -> str:
         lines.append("")
         lines.append(texts.PICK_ONE_HINT)
     return "\n".join(lines)
+
+
+def notice_parts(text: str, caps: Capabilities) -> list[str]:
+    """A broadcast notice as the messages a channel sends (plain text, cut at its limit)."""
+    text = text.strip()
+    return split_text(text, caps.max_text) or [text or "…"]

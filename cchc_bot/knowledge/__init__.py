@@ -16,10 +16,18 @@ from cchc_bot.knowledge.model import (
     Synonyms,
     Topic,
 )
+from cchc_bot.knowledge.notices import (
+    NOTICE_TOPICS,
+    Notice,
+    NoticesReport,
+    check_notices,
+    load_notices,
+)
 from cchc_bot.knowledge.problems import KnowledgeError, Problem
 
 __all__ = [
     "ASPECTS",
+    "NOTICE_TOPICS",
     "Agency",
     "CheckReport",
     "Entry",
@@ -29,6 +37,8 @@ __all__ = [
     "KnowledgeBase",
     "KnowledgeError",
     "Link",
+    "Notice",
+    "NoticesReport",
     "Online",
     "Problem",
     "ProcedureFields",
@@ -36,6 +46,8 @@ __all__ = [
     "Synonyms",
     "Topic",
     "check_knowledge",
+    "check_notices",
     "load_golden",
     "load_knowledge",
+    "load_notices",
 ]

@@ -5,8 +5,21 @@ The only package that imports SQLAlchemy and Alembic; everything above it sees
 frozen records and the errors below.
 """
 
+from cchc_bot.storage.broadcast_repo import (
+    NoticeConflict,
+    NoticeEventRecord,
+    NoticeNotFound,
+    NoticeRecord,
+    NoticeRepository,
+)
 from cchc_bot.storage.channel_repo import ChannelRepository, StoredUpdate
 from cchc_bot.storage.db import Database, mask_password
+from cchc_bot.storage.delivery_repo import (
+    ClaimedDelivery,
+    DeliveryCounts,
+    DeliveryRepository,
+    DeliveryResult,
+)
 from cchc_bot.storage.errors import (
     DatabaseUnavailable,
     SchemaOutOfDate,
@@ -53,6 +66,14 @@ from cchc_bot.storage.report_queries import (
     TicketFigures,
 )
 from cchc_bot.storage.repository import Repository, ticket_number, vietnam_tz
+from cchc_bot.storage.subscription_repo import SubscriptionRecord, SubscriptionRepository
+from cchc_bot.storage.zalo_repo import (
+    ContactRecord,
+    HeldMessage,
+    OaToken,
+    TokenGrant,
+    ZaloRepository,
+)
 
 __all__ = [
     "OPEN_STATUSES",
@@ -65,12 +86,18 @@ __all__ = [
     "Candidate",
     "ChannelRepository",
     "ChatState",
+    "ClaimedDelivery",
+    "ContactRecord",
     "CriterionScore",
     "Database",
     "DatabaseUnavailable",
+    "DeliveryCounts",
+    "DeliveryRepository",
+    "DeliveryResult",
     "EntryCount",
     "EntryRating",
     "FeedbackRepository",
+    "HeldMessage",
     "HotlineRepository",
     "MessageCount",
     "MessageRecord",
@@ -79,6 +106,12 @@ __all__ = [
     "NewRating",
     "NewTicket",
     "NoteRecord",
+    "NoticeConflict",
+    "NoticeEventRecord",
+    "NoticeNotFound",
+    "NoticeRecord",
+    "NoticeRepository",
+    "OaToken",
     "OutboxRecord",
     "OutboxStatus",
     "Period",
@@ -89,6 +122,8 @@ __all__ = [
     "SchemaOutOfDate",
     "StorageError",
     "StoredUpdate",
+    "SubscriptionRecord",
+    "SubscriptionRepository",
     "SurveyRecord",
     "TicketFigures",
     "TicketKind",
@@ -96,7 +131,9 @@ __all__ = [
     "TicketRecord",
     "TicketStateConflict",
     "TicketStatus",
+    "TokenGrant",
     "UserRecord",
+    "ZaloRepository",
     "mask_password",
     "ticket_number",
     "vietnam_tz",

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, exists, select, update
 from sqlalchemy.orm import Session
 
+from cchc_bot.storage.broadcast_models import Subscription
 from cchc_bot.storage.channel_models import CallbackCode, InboundUpdate, StaffPost
 from cchc_bot.storage.db import Database
 from cchc_bot.storage.models import Ticket, User
@@ -109,13 +110,28 @@ class ChannelRepository:
     # -- users -----------------------------------------------------------------------------
 
     def mark_unreachable(self, channel: str, chat_id: str) -> int:
-        """The chat blocked the bot or is gone: flag its users (writing again clears it)."""
+        """The chat blocked the bot or is gone: flag its users (writing again clears it) and
+        end its broadcast subscription (that one stays ended until /dangky)."""
         stmt = (
             update(User)
             .where(User.channel == channel, User.chat_id == chat_id)
             .values(unreachable=True)
         )
-        return self._db.run(lambda s: s.execute(stmt).rowcount or 0, write=True)
+        unsubscribe = (
+            update(Subscription)
+            .where(
+                Subscription.channel == channel,
+                Subscription.chat_id == chat_id,
+                Subscription.status == "active",
+            )
+            .values(status="inactive", reason="blocked", updated_at=self._now())
+        )
+
+        def work(session: Session) -> int:
+            session.execute(unsubscribe)
+            return session.execute(stmt).rowcount or 0
+
+        return self._db.run(work, write=True)
 
     # -- staff posts -----------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from cchc_bot.app import App, build_app
 from cchc_bot.server import Server
 from cchc_bot.settings import Settings
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
+from tests.fakes.zalo_harness import start_zalo, zalo_bot, zalo_oa  # noqa: F401  (Zalo fixtures)
 
 STAFF_CHAT = -100500
 STAFF_USER = 777

@@ -110,11 +110,11 @@ async def test_photos_stickers_and_locations_get_a_polite_explanation(bot: Runni
     assert all("chỉ đọc được tin nhắn chữ" in t for t in texts)
 
 
-async def test_subscriptions_are_announced_as_coming_soon(bot: Running) -> None:
+async def test_dangky_and_huy_reach_the_subscription_desk(bot: Running) -> None:
     bot.fake.push(tg.text_update(bot.next_id(), CHAT, "/dangky"))
     bot.fake.push(tg.text_update(bot.next_id(), CHAT, "/huy"))
     texts = await bot.replies(CHAT, 2)
-    assert all("sẽ sớm ra mắt" in t for t in texts)
+    assert "Đã đăng ký nhận bản tin" in texts[0] and "Đã hủy nhận bản tin" in texts[1]
 
 
 async def test_in_a_group_the_bot_answers_only_when_addressed(bot: Running) -> None:

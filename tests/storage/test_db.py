@@ -41,6 +41,15 @@ TABLES = {
     "inbound_updates",
     "staff_posts",
     "callback_codes",
+    # 0004
+    "zalo_tokens",
+    "zalo_contacts",
+    "zalo_deferrals",
+    # 0005
+    "subscriptions",
+    "notices",
+    "notice_events",
+    "deliveries",
 }
 UNREACHABLE = "postgresql://cchc:s3cr%40t-pw@127.0.0.1:1/cchc"
 

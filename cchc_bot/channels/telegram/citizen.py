@@ -91,12 +91,8 @@ class CitizenHandlers:
         await self.converse(message.chat.id, incoming(message, text))
 
     async def on_subscribe(self, update: Update, context: Context) -> None:
-        """/dangky and /huy belong to the broadcast feature, which is not there yet."""
-        message = update.message
-        if message is None or message.from_user is None or self._is_staff_chat(message):
-            return
-        if await self._admit(message.chat.id, message.from_user):
-            await self.send_reply(message.chat.id, Reply(texts.TG_SUBSCRIBE_SOON))
+        """/dangky and /huy: the engine answers (topics as buttons), like any message."""
+        await self.on_message(update, context)
 
     async def on_other(self, update: Update, context: Context) -> None:
         """Photos, stickers, voice, files, locations …: a polite explanation."""

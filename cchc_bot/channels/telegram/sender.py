@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 MAX_RETRY_AFTER = 300.0  # seconds: beyond this a send fails instead of waiting
 MAX_ATTEMPTS = 5
 _GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked")
+GONE_REASONS = _GONE  # 400/403 descriptions meaning the chat is gone (also for broadcasts)
 
 GoneHook = Callable[[str], Awaitable[None]]
 

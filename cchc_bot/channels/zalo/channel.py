@@ -1,0 +1,93 @@
+"""What the two Zalo channels share: store-then-acknowledge webhooks, the inbox, the outbox.
+
+A webhook body is decoded, reduced to the event, deduplicated by its key (event name +
+message id: Zalo has no update id) and stored by the `Inbox` before the 200 goes back;
+handling runs in the background, in order within a chat. A retried delivery is stored once
+and answered once; one stored but not answered when the process stopped is answered at the
+next start. Events that are not a citizen's message are acknowledged and dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from cchc_bot.channels.inbox import Inbox
+from cchc_bot.channels.zalo.conversation import Conversation
+from cchc_bot.channels.zalo.delivery import OutboxGate
+from cchc_bot.channels.zalo.events import ZaloEvent
+from cchc_bot.storage import ChannelRepository, StorageError
+
+log = logging.getLogger(__name__)
+
+Unwrap = Callable[[Any], dict[str, Any] | None]
+KeyOf = Callable[[dict[str, Any]], str | None]
+Parse = Callable[[dict[str, Any]], ZaloEvent | None]
+ChatOf = Callable[[dict[str, Any]], str | None]
+
+
+class ZaloChannel:
+    """Base of `ZaloBotChannel` and `ZaloOaChannel` (set `conversation` and `gate`)."""
+
+    name: str
+    conversation: Conversation
+    gate: OutboxGate
+
+    def __init__(
+        self,
+        repository: ChannelRepository,
+        *,
+        unwrap: Unwrap,
+        key_of: KeyOf,
+        parse: Parse,
+        chat_of: ChatOf,
+        concurrency: int = 64,
+        drain_timeout: float = 25.0,
+    ) -> None:
+        self.repository = repository
+        self._unwrap = unwrap
+        self._key_of = key_of
+        self._parse = parse
+        self.drain_timeout = drain_timeout
+        self.inbox = Inbox(repository, self.name, self._process, chat_of, concurrency=concurrency)
+
+    async def accept_webhook(self, body: bytes) -> int:
+        """Store one event, then acknowledge: 200, 400 (not an event) or 503 (not stored)."""
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return 400
+        update = self._unwrap(data)
+        if update is None:
+            return 400
+        key = self._key_of(update)
+        if key is None:
+            return 200  # not a citizen's message (a receipt, a follow …): nothing to do
+        payload = body.decode("utf-8") if update is data else json.dumps(update)
+        try:
+            await self.inbox.accept(key, payload, update)
+        except StorageError as exc:
+            log.error("could not store %s event %s: %s", self.name, key, type(exc).__name__)
+            return 503  # Zalo may deliver it again
+        return 200
+
+    async def _process(self, data: dict[str, Any]) -> None:
+        event = self._parse(data)
+        if event is not None:
+            await self.conversation.handle(event)
+
+    async def start_inbox(self) -> None:
+        """Go live: bind the outbox to this loop, then handle what was stored before."""
+        self.gate.attach(asyncio.get_running_loop())
+        await self.inbox.start()
+
+    async def periodic(self) -> None:
+        """The dispatcher's job: deliver (or hold) the hotline outbox of this channel."""
+        await self.gate.run()
+
+    async def stop(self) -> bool:
+        """Stop taking events and finish those in hand; False if some had to be cut off."""
+        return await self.inbox.drain(self.drain_timeout)

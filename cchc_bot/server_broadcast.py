@@ -1,0 +1,111 @@
+"""Broadcasts wired from the settings: senders per channel, the notice service, the
+broadcaster, the scheduler of `cchc-bot run`, and the SQLite single-server lock.
+
+Shared by `cchc-bot run` (the scheduler) and `cchc-bot notices send --now` (the CLI sends
+itself): both claim notices and deliveries in the same tables, so a notice is never sent
+twice whoever sends it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cchc_bot.broadcast import Sender
+from cchc_bot.broadcast_notices import NoticeService
+from cchc_bot.broadcast_quota import QuotaGuard
+from cchc_bot.broadcast_scheduler import ProcessLock, Scheduler
+from cchc_bot.broadcast_sending import Broadcaster
+from cchc_bot.settings import Settings
+from cchc_bot.storage import Database, DeliveryRepository, NoticeRepository
+
+log = logging.getLogger(__name__)
+
+
+def build_senders(settings: Settings, deliveries: DeliveryRepository) -> dict[str, Sender]:
+    """A `Sender` for each configured channel that can push notices."""
+    senders: dict[str, Sender] = {}
+    if settings.telegram_token:
+        from cchc_bot.channels.telegram.broadcaster import TelegramBroadcastSender
+
+        senders["telegram"] = TelegramBroadcastSender(
+            settings.telegram_token, settings.telegram_api_url
+        )
+    if settings.zalo_bot_token:
+        from cchc_bot.channels.zalo.api import ZaloBotApi
+        from cchc_bot.channels.zalo_broadcast import ZaloBotBroadcastSender
+
+        zalo = ZaloBotBroadcastSender(
+            ZaloBotApi(settings.zalo_bot_token, settings.zalo_bot_api_url)
+        )
+        senders[zalo.channel] = QuotaGuard(
+            zalo,
+            monthly_quota=settings.broadcast_zalo_quota,
+            used=lambda: deliveries.channel_usage(zalo.channel, month_start(settings)),
+        )
+    # Zalo OA: its sender needs the OA token rotation of channels/zalo; not wired yet.
+    return senders
+
+
+def month_start(settings: Settings) -> datetime:
+    """Midnight on the 1st of this month in the agency's time zone, as UTC."""
+    local = datetime.now(UTC).astimezone(settings.timezone)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return first.astimezone(UTC)
+
+
+def sqlite_lock(database: Database) -> ProcessLock | None:
+    """The lock file next to a SQLite database (None for PostgreSQL or in-memory)."""
+    if database.backend != "sqlite":
+        return None
+    path = database.masked_url.partition(":///")[2].partition("?")[0]
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return ProcessLock(Path(f"{path}.server.lock"))
+
+
+class BroadcastRuntime:
+    def __init__(
+        self, settings: Settings, database: Database, senders: dict[str, Sender] | None = None
+    ) -> None:
+        self.settings = settings
+        notices, deliveries = NoticeRepository(database), DeliveryRepository(database)
+        self.service = NoticeService(notices, deliveries, settings.knowledge_dir, settings.timezone)
+        self.senders = build_senders(settings, deliveries) if senders is None else senders
+        rates = {"telegram": settings.broadcast_telegram_rate}
+        rates |= {ch: settings.broadcast_zalo_rate for ch in self.senders if ch != "telegram"}
+        self.broadcaster = Broadcaster(
+            notices,
+            deliveries,
+            self.senders,
+            journal_dir=settings.broadcast_journal_dir,
+            rates=rates,
+            chat_rate=settings.broadcast_chat_rate,
+        )
+        self.scheduler = Scheduler(
+            self.service,
+            self.broadcaster,
+            interval=settings.broadcast_interval,
+            catchup=timedelta(days=settings.broadcast_catchup_days),
+        )
+        self.lock = sqlite_lock(database)
+
+    async def start(self) -> None:
+        """Take the SQLite lock (AlreadyRunning if another server has it), then schedule."""
+        if self.lock is not None:
+            self.lock.acquire()
+        self.scheduler.start()
+
+    async def stop(self) -> None:
+        await self.scheduler.stop()
+        await self.close()
+        if self.lock is not None:
+            self.lock.release()
+
+    async def close(self) -> None:
+        for sender in self.senders.values():
+            try:
+                await sender.close()
+            except Exception as exc:  # closing is best effort
+                log.debug("closing the %s sender: %s", sender.channel, type(exc).__name__)
