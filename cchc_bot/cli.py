@@ -130,19 +130,25 @@ def _queue(args: argparse.Namespace, settings: Settings) -> int:
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
     from cchc_bot.app import build_app
+    from cchc_bot.broadcast_report import month_report
     from cchc_bot.report_render import render_csv, render_html, render_markdown
-    from cchc_bot.reports import monthly_report
-    from cchc_bot.storage import ReportQueries
+    from cchc_bot.reports import month_bounds, monthly_report, parse_month
+    from cchc_bot.storage import DeliveryRepository, NoticeRepository, ReportQueries
 
     app = build_app(settings)
     try:
         knowledge = app.knowledge.current.knowledge
+        start, end = month_bounds(*parse_month(args.month), settings.timezone)
+        notices = month_report(
+            NoticeRepository(app.database), DeliveryRepository(app.database), start, end
+        )
         report = monthly_report(
             ReportQueries(app.database),
             args.month,
             settings.timezone,
             entry_titles={e.id: e.title for e in knowledge.entries},
             topic_titles={t.key: t.title for t in knowledge.topics},
+            broadcasts=notices.notices,
         )
         agency = knowledge.agency.name
         if args.format == "html":

@@ -152,7 +152,53 @@ def tables(report: MonthlyReport) -> list[Table]:
             (t.COL_NUMBER, t.COL_COMMENT),
             tuple((i, c) for i, c in enumerate(report.comments, 1)),
         ),
+        _broadcast_table(report),
     ]
+
+
+def _broadcast_table(report: MonthlyReport) -> Table:
+    rows: list[tuple[Cell, ...]] = [
+        (
+            n.title,
+            t.NOTICE_STATUS_LABELS.get(n.status, n.status),
+            n.recipients,
+            n.sent,
+            n.failed,
+            n.blocked,
+            n.skipped,
+            t.reasons(n.reasons),
+            n.duration_s,
+            n.rate,
+        )
+        for n in report.broadcasts
+    ]
+    if len(rows) > 1:
+        reasons: dict[str, int] = {}
+        for n in report.broadcasts:
+            for reason, count in n.reasons.items():
+                reasons[reason] = reasons.get(reason, 0) + count
+        total = [sum(int(getattr(n, k)) for n in report.broadcasts) for k in _BROADCAST_COUNTS]
+        rows.append((t.TOTAL, None, *total, t.reasons(dict(sorted(reasons.items()))), None, None))
+    return Table(
+        "broadcasts",
+        t.SECTION_BROADCASTS,
+        (
+            t.COL_NOTICE,
+            t.COL_STATUS,
+            t.COL_RECIPIENTS,
+            t.COL_SENT,
+            t.COL_FAILED,
+            t.COL_BLOCKED,
+            t.COL_SKIPPED,
+            t.COL_REASONS,
+            t.COL_DURATION,
+            t.COL_RATE,
+        ),
+        tuple(rows),
+    )
+
+
+_BROADCAST_COUNTS = ("recipients", "sent", "failed", "blocked", "skipped")
 
 
 def _pct(score: object) -> Cell:

@@ -31,6 +31,7 @@ SECTION_ENTRIES = "4. Nội dung được trả lời nhiều nhất"
 SECTION_RATINGS = "5. Đánh giá của người dân về câu trả lời (👍/👎)"
 SECTION_SATISFACTION = "6. Đo lường sự hài lòng (phiếu khảo sát sau khi đóng phiếu)"
 SECTION_COMMENTS = "7. Ý kiến góp ý của người dân (đã che thông tin cá nhân)"
+SECTION_BROADCASTS = "8. Bản tin gửi người đăng ký nhận tin"
 SECTION_NOTES = "Cách tính số liệu"
 
 # -- overview -------------------------------------------------------------------------------
@@ -104,6 +105,44 @@ CHART_ENTRIES = "Nội dung được trả lời nhiều nhất"
 CHART_RATINGS = "Đánh giá 👍 / 👎 theo nội dung"
 CHART_SATISFACTION = "Điểm hài lòng trung bình theo tiêu chí (thang 1–5)"
 
+COL_NOTICE = "Bản tin"
+COL_STATUS = "Trạng thái"
+COL_RECIPIENTS = "Người nhận"
+COL_SENT = "Đã gửi"
+COL_FAILED = "Lỗi"
+COL_BLOCKED = "Đã chặn bot"
+COL_SKIPPED = "Bỏ qua"
+COL_REASONS = "Lý do bỏ qua / lỗi"
+COL_DURATION = "Thời gian gửi (giây)"
+COL_RATE = "Tốc độ (tin/giây)"
+TOTAL = "Cộng"
+NOTICE_STATUS_LABELS: dict[str, str] = {
+    "sending": "Đang gửi",
+    "sent": "Đã gửi xong",
+    "cancelled": "Đã hủy",
+    "missed": "Lỡ giờ gửi",
+}
+BROADCAST_REASONS: dict[str, str] = {
+    "quota_plan": "vượt hạn mức tin nhắn của gói Zalo",
+    "quota_follower": "vượt hạn mức tin gửi một người theo dõi",
+    "unsubscribed": "đã hủy đăng ký trước khi gửi",
+    "cancelled": "bản tin bị hủy",
+    "no_channel": "kênh chưa được cấu hình",
+    "rate_limited": "nền tảng giới hạn tốc độ",
+    "rejected": "nền tảng từ chối",
+    "transient": "lỗi kết nối (đã thử lại)",
+    "interrupted": "gián đoạn, không rõ đã gửi",
+    "unknown": "không rõ",
+}
+
+
+def reasons(counts: dict[str, int]) -> str:
+    """``{"quota_plan": 3}`` → ``vượt hạn mức tin nhắn của gói Zalo: 3``; empty → ``–``."""
+    if not counts:
+        return NOT_AVAILABLE
+    return "; ".join(f"{BROADCAST_REASONS.get(k, k)}: {integer(n)}" for k, n in counts.items())
+
+
 # -- definitions (printed at the end of the report) ------------------------------------------
 
 NOTES: tuple[str, ...] = (
@@ -118,6 +157,10 @@ NOTES: tuple[str, ...] = (
     "Thời gian trả lời: từ lúc tạo phiếu đến lần trả lời đầu tiên, tính theo giờ đồng hồ,"
     " cho các phiếu được trả lời trong tháng.",
     "Tỷ lệ hài lòng: số lượt đánh giá 4 hoặc 5 điểm trên tổng số lượt đánh giá tiêu chí đó.",
+    "Bản tin: các bản tin bắt đầu gửi trong tháng (hoặc đến giờ gửi trong tháng nhưng bị hủy"
+    " hay lỡ giờ). Đã gửi gồm cả tin đã rời hệ thống nhưng nền tảng chưa kịp xác nhận (không"
+    " bao giờ gửi lại); đã chặn bot: người nhận chặn bot hoặc không còn tồn tại (tự hủy đăng"
+    " ký); tốc độ: số tin đã gửi mỗi giây giữa tin đầu và tin cuối.",
     "Thời điểm tính theo giờ Việt Nam (UTC+7).",
 )
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
 from cchc_bot import report_texts
+from cchc_bot.broadcast_report import NoticeFigures
 from cchc_bot.redact import mask_personal
 from cchc_bot.storage import CriterionScore, Period, PeriodFigures, ReportQueries, vietnam_tz
 
@@ -109,6 +110,8 @@ class MonthlyReport:
     ratings: tuple[RatingRow, ...]
     satisfaction: tuple[CriterionScore, ...]
     comments: tuple[str, ...]  # masked
+    # notices broadcast in the month (or due and missed/cancelled), see broadcast_report
+    broadcasts: tuple[NoticeFigures, ...] = ()
 
     @property
     def year_month(self) -> tuple[int, int]:
@@ -148,12 +151,14 @@ def monthly_report(
     topic_titles: Mapping[str, str] | None = None,
     now: datetime | None = None,
     top: int = 10,
+    broadcasts: Sequence[NoticeFigures] = (),
 ) -> MonthlyReport:
     """The report of one calendar month (``"2026-10"``) in ``timezone`` (default Vietnam).
 
     ``entry_titles`` / ``topic_titles`` turn entry ids and ticket categories into readable
     titles (ids are shown when missing). ``now`` (default: the current time) decides which
-    due times have passed for the current month.
+    due times have passed for the current month. ``broadcasts`` are the month's notices
+    (:func:`cchc_bot.broadcast_report.month_report` for the same bounds).
     """
     zone = timezone or vietnam_tz()
     year, number = parse_month(month)
@@ -199,6 +204,7 @@ def monthly_report(
         ),
         satisfaction=current.satisfaction,
         comments=tuple(mask_personal(c) for c in current.comments),
+        broadcasts=tuple(broadcasts),
     )
 
 

@@ -14,8 +14,10 @@ from sqlalchemy import text
 from cchc_bot.broadcast import RecipientGone, Rejected, RetryLater, Transient
 from cchc_bot.broadcast_journal import Journal, new_owner
 from cchc_bot.broadcast_quota import Quota, QuotaGuard, Window, decide
-from cchc_bot.broadcast_report import notice_report
-from cchc_bot.storage import Database, Repository
+from cchc_bot.broadcast_report import month_report, notice_report
+from cchc_bot.report_render import render_csv, render_markdown, tables
+from cchc_bot.reports import month_bounds, monthly_report, parse_month
+from cchc_bot.storage import Database, ReportQueries, Repository
 from tests.broadcast_helpers import MemorySender, Parts, notice_folder, parts_for
 
 VN = datetime.now(UTC).astimezone().tzinfo
@@ -237,3 +239,29 @@ async def test_skipped_channels_and_the_report(bc: Parts) -> None:
     assert (figures.recipients, figures.sent, figures.blocked, figures.skipped) == (6, 3, 1, 2)
     assert figures.reasons == {"no_channel": 2}
     assert figures.duration_s is not None and figures.status == "sent"
+
+
+@SQLITE_ONLY
+async def test_the_monthly_report_has_the_month_s_notices(bc: Parts) -> None:
+    subscribe(bc, 5)
+    subscribe(bc, 2, channel="console")  # no sender for it: skipped, reason no_channel
+    sender = MemorySender(script={"t1": [RecipientGone("blocked")]})
+    assert (await bc.send(bc.broadcaster({"telegram": sender}))).finished
+    started = bc.notices.get("cchc-2027-01").started_at  # type: ignore[union-attr]
+    assert started is not None
+    month = started.astimezone(VN).strftime("%Y-%m")
+    start, end = month_bounds(*parse_month(month), VN)  # type: ignore[arg-type]
+    found = month_report(bc.notices, bc.deliveries, start, end)
+    report = monthly_report(ReportQueries(bc.database), month, VN, broadcasts=found.notices)
+    (table,) = [t for t in tables(report) if t.key == "broadcasts"]
+    (row,) = table.rows
+    assert row[0] == "Cải cách hành chính năm 2027"
+    assert row[2:7] == (7, 4, 0, 1, 2)  # recipients, sent, failed, blocked, skipped
+    assert "kênh chưa được cấu hình: 2" in str(row[7])
+    markdown = render_markdown(report)
+    assert "## 8. Bản tin gửi người đăng ký nhận tin" in markdown
+    assert "| Cải cách hành chính năm 2027 | Đã gửi xong | 7 | 4 | 0 | 1 | 2 |" in markdown
+    assert "# broadcasts" in render_csv(report)
+    # another month has none
+    other = month_report(bc.notices, bc.deliveries, end, end + timedelta(days=31))
+    assert other.notices == ()

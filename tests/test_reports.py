@@ -271,5 +271,5 @@ def test_html_escapes_what_it_shows(repository: Repository, database: Database) 
     report = monthly_report(ReportQueries(database), "2026-10", now=NOW)
     page = render_html(report)
     assert "<b>e</b>" not in page and "&lt;b&gt;e&lt;/b&gt;" in page
-    # topics, ratings, satisfaction, comments
-    assert render_markdown(report).count("Không có dữ liệu trong tháng.") == 4
+    # topics, ratings, satisfaction, comments, broadcasts
+    assert render_markdown(report).count("Không có dữ liệu trong tháng.") == 5
