@@ -130,6 +130,7 @@ BROADCAST_REASONS: dict[str, str] = {
     "no_channel": "kênh chưa được cấu hình",
     "rate_limited": "nền tảng giới hạn tốc độ",
     "rejected": "nền tảng từ chối",
+    "window": "người nhận ngoài khung tương tác của Zalo OA",
     "transient": "lỗi kết nối (đã thử lại)",
     "interrupted": "gián đoạn, không rõ đã gửi",
     "unknown": "không rõ",

@@ -23,7 +23,9 @@ from cchc_bot.storage import Database, DeliveryRepository, NoticeRepository
 log = logging.getLogger(__name__)
 
 
-def build_senders(settings: Settings, deliveries: DeliveryRepository) -> dict[str, Sender]:
+def build_senders(
+    settings: Settings, database: Database, deliveries: DeliveryRepository
+) -> dict[str, Sender]:
     """A `Sender` for each configured channel that can push notices."""
     senders: dict[str, Sender] = {}
     if settings.telegram_token:
@@ -44,8 +46,40 @@ def build_senders(settings: Settings, deliveries: DeliveryRepository) -> dict[st
             monthly_quota=settings.broadcast_zalo_quota,
             used=lambda: deliveries.channel_usage(zalo.channel, month_start(settings)),
         )
-    # Zalo OA: its sender needs the OA token rotation of channels/zalo; not wired yet.
+    if settings.zalo_oa_app_id:
+        from cchc_bot.channels.zalo.events import OA_CHANNEL
+
+        senders[OA_CHANNEL] = _oa_sender(settings, database)
     return senders
+
+
+def _oa_sender(settings: Settings, database: Database) -> Sender:
+    """The OA's sender: tokens rotated in the database, the follower window as a quota."""
+    from dataclasses import replace
+
+    from cchc_bot.channels.capabilities import ZALO_OA
+    from cchc_bot.channels.zalo.config import ZaloOaConfig
+    from cchc_bot.channels.zalo.oa_api import OaApi
+    from cchc_bot.channels.zalo.oa_tokens import OaTokens
+    from cchc_bot.channels.zalo_oa_broadcast import ZaloOaBroadcastSender, follower_windows
+    from cchc_bot.storage import ZaloRepository
+
+    config = ZaloOaConfig.from_settings(settings)
+    zalo = ZaloRepository(database)
+    api = OaApi(config.api_url, config.oauth_url, config.app_id, config.secret)
+    tokens = OaTokens(zalo, config.app_id, config.access_token, config.refresh_token, api.refresh)
+    caps = replace(
+        ZALO_OA, reply_window_hours=config.window_hours, window_replies=config.window_replies
+    )
+    oa = ZaloOaBroadcastSender(api, tokens, zalo, caps=caps, paid_route=config.paid_route)
+    if not oa.applies_window:
+        return oa
+    return QuotaGuard(
+        oa,
+        window_hours=config.window_hours,
+        window_messages=config.window_replies,
+        windows=lambda chats: follower_windows(zalo, chats),
+    )
 
 
 def month_start(settings: Settings) -> datetime:
@@ -72,7 +106,7 @@ class BroadcastRuntime:
         self.settings = settings
         notices, deliveries = NoticeRepository(database), DeliveryRepository(database)
         self.service = NoticeService(notices, deliveries, settings.knowledge_dir, settings.timezone)
-        self.senders = build_senders(settings, deliveries) if senders is None else senders
+        self.senders = build_senders(settings, database, deliveries) if senders is None else senders
         rates = {"telegram": settings.broadcast_telegram_rate}
         rates |= {ch: settings.broadcast_zalo_rate for ch in self.senders if ch != "telegram"}
         self.broadcaster = Broadcaster(

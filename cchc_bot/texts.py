@@ -281,6 +281,7 @@ ZALO_SORRY = (
     "ít phút, hoặc gõ /hotline kèm nội dung để gửi cho cán bộ."
 )
 ZALO_OA_PAID_TITLE = "Sở Giáo dục và Đào tạo trả lời anh/chị"
+ZALO_OA_NOTICE_TITLE = "Sở Giáo dục và Đào tạo thông báo"
 
 # --- Zalo (staff: messages Zalo would refuse now are held, never dropped) --------------------
 
