@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
-from cchc_bot import __version__, cli_notices, cli_queue, texts
+from cchc_bot import __version__, cli_notices, cli_queue, cli_texts, texts
 from cchc_bot.channels.render import numbered
 from cchc_bot.engine import Engine
 from cchc_bot.evaluation import evaluate, summary_dict
@@ -23,6 +23,7 @@ from cchc_bot.settings import Settings, SettingsError
 from cchc_bot.storage import StorageError
 
 EXIT_USAGE = 2
+EVAL_WIDTHS = (8, 11, 7, 7, 8, 7)  # the columns of cli_texts.EVAL_COLUMNS
 
 log = logging.getLogger("cchc_bot")
 
@@ -30,7 +31,7 @@ log = logging.getLogger("cchc_bot")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cchc-bot",
-        description="Trợ lý hỏi – đáp thủ tục hành chính ngành giáo dục (CCHC).",
+        description=cli_texts.DESCRIPTION,
     )
     parser.add_argument("--version", action="version", version=f"cchc-bot {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -72,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_queue.add_parsers(sub)
     cli_notices.add_parsers(sub)
 
-    report = sub.add_parser("report", help="monthly CCHC report (Hỏi – đáp, hotline, satisfaction)")
+    report = sub.add_parser("report", help=cli_texts.REPORT_HELP)
     report.add_argument("--month", required=True, metavar="YYYY-MM")
     report.add_argument("--format", choices=("md", "csv", "html"), default="md")
     report.add_argument("--output", "-o", type=Path)
@@ -114,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     except StorageError as exc:
-        print(f"Lỗi cơ sở dữ liệu: {exc}", file=sys.stderr)
+        print(cli_texts.DATABASE_ERROR.format(error=exc), file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -220,7 +221,7 @@ def ask_json(match: Match, reply: Reply) -> dict:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     if not args.batch and not " ".join(args.question).strip():
-        print('Hãy nhập câu hỏi, ví dụ: cchc-bot ask "mất bằng tốt nghiệp"', file=sys.stderr)
+        print(cli_texts.ASK_HINT, file=sys.stderr)
         return EXIT_USAGE
     engine = Engine(_knowledge(args, settings), None, timezone=settings.timezone)
     as_json = args.json or bool(args.batch)
@@ -244,18 +245,15 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps([summary_dict(s) for s in summaries], ensure_ascii=False, indent=2))
         return 0
-    print(f"{len(cases)} câu hỏi mẫu trong {args.golden}")
-    header = f"{'':<14}{'đúng':>8}{'đúng|chọn':>11}{'sai':>7}{'chọn':>7}{'cán bộ':>8}{'ngoài':>7}"
-    print(header)
+    print(cli_texts.EVAL_CASES.format(count=len(cases), path=args.golden))
+    columns = zip(cli_texts.EVAL_COLUMNS, EVAL_WIDTHS, strict=True)
+    print(f"{'':<14}" + "".join(f"{title:>{width}}" for title, width in columns))
     for s in summaries:
         print(
             f"{s.variant:<14}{s.answered_right:>8.1%}{s.right_answered_or_offered:>11.1%}"
             f"{s.answered_wrong:>7.1%}{s.choices:>7.1%}{s.handed_off:>8.1%}{s.oos_answered:>7.1%}"
         )
-    print(
-        "đúng = trả lời đúng mục; đúng|chọn = đúng hoặc có mục đúng trong lựa chọn; "
-        "sai = trả lời sai mục; ngoài = câu ngoài phạm vi bị trả lời"
-    )
+    print(cli_texts.EVAL_LEGEND)
     if args.show_errors:
         for variant, rows in results.items():
             for r in rows:
@@ -263,9 +261,16 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
                 bad = bad or (not r.in_scope and r.status == "answer")
                 if bad:
                     got = r.entry_id or ",".join(r.offered) or "-"
+                    expected = ",".join(r.expect) or cli_texts.EVAL_EXPECTED_NOTHING
                     print(
-                        f"[{variant}] {r.status:<8} {r.score:.2f} {r.question!r} → {got} "
-                        f"(mong đợi {','.join(r.expect) or 'không trả lời'})"
+                        cli_texts.EVAL_ERROR.format(
+                            variant=variant,
+                            status=r.status,
+                            score=r.score,
+                            question=r.question,
+                            got=got,
+                            expected=expected,
+                        )
                     )
     return 0
 
@@ -284,16 +289,24 @@ def _kb(args: argparse.Namespace, settings: Settings) -> int:
         for dup in find_near_duplicates(matcher):
             warnings += 1
             print(
-                f"cảnh báo: câu hỏi gần trùng nhau giữa [{dup.entry_id}] «{dup.question}» và "
-                f"[{dup.other_id}] «{dup.other_question}» ({dup.similarity:.0f}%) — "
-                "dễ khiến bot trả lời nhầm; hãy viết lại cho khác biệt"
+                cli_texts.KB_NEAR_DUPLICATE.format(
+                    entry_id=dup.entry_id,
+                    question=dup.question,
+                    other_id=dup.other_id,
+                    other_question=dup.other_question,
+                    similarity=dup.similarity,
+                )
             )
     entries = len(report.knowledge.entries) if report.knowledge else 0
     errors = len(report.errors) + len(notices.errors)
     print(
-        f"{folder}: {errors} lỗi, {warnings} cảnh báo"
-        + (f", {entries} mục" if report.knowledge else "")
-        + (f", {len(notices.notices)} bản tin" if notices.notices else "")
+        cli_texts.KB_SUMMARY.format(folder=folder, errors=errors, warnings=warnings)
+        + (cli_texts.KB_SUMMARY_ENTRIES.format(count=entries) if report.knowledge else "")
+        + (
+            cli_texts.KB_SUMMARY_NOTICES.format(count=len(notices.notices))
+            if notices.notices
+            else ""
+        )
     )
     if errors or (args.strict and warnings):
         return 1
@@ -318,12 +331,20 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
             before = database.current_revision()
             database.upgrade()
             after = database.current_revision()
-            print(f"{database.masked_url}: {before or '(trống)'} → {after}")
+            before = before or cli_texts.DB_NO_REVISION
+            print(cli_texts.DB_UPGRADED.format(url=database.masked_url, before=before, after=after))
         else:
             current = database.current_revision()
             head = database.head_revision()
-            state = "mới nhất" if current == head else f"cần nâng cấp lên {head}"
-            print(f"{database.masked_url}: {current or '(trống)'} ({state})")
+            state = (
+                cli_texts.DB_UP_TO_DATE
+                if current == head
+                else cli_texts.DB_NEEDS_UPGRADE.format(head=head)
+            )
+            current = current or cli_texts.DB_NO_REVISION
+            print(
+                cli_texts.DB_CURRENT.format(url=database.masked_url, current=current, state=state)
+            )
     finally:
         database.close()
     return 0

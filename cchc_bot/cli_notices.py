@@ -17,7 +17,7 @@ import sys
 import time
 from typing import Any, TextIO
 
-from cchc_bot import texts
+from cchc_bot import cli_texts, texts
 from cchc_bot.broadcast_journal import new_owner, owner_dead
 from cchc_bot.broadcast_notices import NoticeError
 from cchc_bot.broadcast_report import notice_report
@@ -147,7 +147,8 @@ async def _send_now(runtime: BroadcastRuntime, notice_id: str) -> int:
             print(busy, file=sys.stderr)
             return 1
         status = texts.NOTICE_STATUS_NAMES.get(exc.notice.status, exc.notice.status)
-        refused = texts.NOTICE_REFUSED.format(action="gửi", id=notice_id, status=status)
+        action = texts.NOTICE_ACTIONS["send"]
+        refused = texts.NOTICE_REFUSED.format(action=action, id=notice_id, status=status)
         hint = texts.NOTICE_HINTS.get(("send", exc.notice.status), "").format(id=notice_id)
         print(f"{refused} {hint}".strip(), file=sys.stderr)
         return 1
@@ -196,10 +197,16 @@ class ProgressBar:
         filled = round(self.width * min(done / total, 1.0))
         eta = "–" if p.eta is None else f"{int(p.eta // 60)}:{int(p.eta % 60):02d}"
         counts = p.counts
-        return (
-            f"[{'█' * filled}{'░' * (self.width - filled)}] {done}/{p.total} "
-            f"{done / total:.0%} · {p.rate:.0f}/s · còn {eta} · lỗi {counts.get('failed', 0)} "
-            f"· chặn {counts.get('blocked', 0)} · bỏ qua {counts.get('skipped', 0)}"
+        return cli_texts.PROGRESS.format(
+            bar="█" * filled + "░" * (self.width - filled),
+            done=done,
+            total=p.total,
+            share=done / total,
+            rate=p.rate,
+            eta=eta,
+            failed=counts.get("failed", 0),
+            blocked=counts.get("blocked", 0),
+            skipped=counts.get("skipped", 0),
         )
 
     def finish(self) -> None:
@@ -248,13 +255,15 @@ def _show(runtime: BroadcastRuntime, notice_id: str) -> int:
     n = service.get(notice_id)
     status = texts.NOTICE_STATUS_NAMES.get(n.status, n.status)
     print(f"{n.id} · {status} · {n.source}")
-    print(f"Tiêu đề: {n.title}")
-    print(f"Chủ đề: {', '.join(n.topics) or 'tất cả'}")
-    print(f"Giờ gửi theo tệp: {service.local(n.planned_at)} · hẹn: {service.local(n.scheduled_at)}")
+    print(cli_texts.NOTICE_TITLE.format(title=n.title))
+    print(cli_texts.NOTICE_TOPICS.format(topics=", ".join(n.topics) or cli_texts.NOTICE_ALL_TOPICS))
+    planned, scheduled = service.local(n.planned_at), service.local(n.scheduled_at)
+    print(cli_texts.NOTICE_TIMES.format(planned=planned, scheduled=scheduled))
     if n.approved_by:
-        print(f"Duyệt: {n.approved_by} lúc {service.local(n.approved_at)}")
+        at = service.local(n.approved_at)
+        print(cli_texts.NOTICE_APPROVAL.format(by=n.approved_by, at=at))
     if n.note:
-        print(f"Ghi chú: {n.note}")
+        print(cli_texts.NOTICE_NOTE.format(note=n.note))
     print("\n" + n.text + "\n")
     for event in service.notices.events(notice_id):
         detail = f" — {event.detail}" if event.detail else ""
@@ -270,10 +279,11 @@ def _preview(notice: NoticeRecord, channel: str | None) -> int:
         if channel and name != channel:
             continue
         parts = notice_parts(notice.text, caps)
-        print(f"── {name}: {len(parts)} tin nhắn (tối đa {caps.max_text} ký tự mỗi tin) ──")
+        count = len(parts)
+        print(cli_texts.PREVIEW_CHANNEL.format(channel=name, count=count, limit=caps.max_text))
         for i, part in enumerate(parts, 1):
-            if len(parts) > 1:
-                print(f"── phần {i}/{len(parts)}, {units(part)} ký tự ──")
+            if count > 1:
+                print(cli_texts.PREVIEW_PART.format(index=i, count=count, length=units(part)))
             print(part)
         print()
     return 0
@@ -281,17 +291,21 @@ def _preview(notice: NoticeRecord, channel: str | None) -> int:
 
 def _report_text(d: dict[str, Any]) -> str:
     reasons: dict[str, int] = d["reasons"] or {}
+    status = texts.NOTICE_STATUS_NAMES.get(str(d["status"]), d["status"])
     lines = [
-        f"Bản tin {d['id']} ({texts.NOTICE_STATUS_NAMES.get(str(d['status']), d['status'])})",
-        f"  người nhận: {d['recipients']}",
-        f"  đã gửi: {d['sent']} (chưa xác nhận: {d['unconfirmed']})",
-        f"  lỗi: {d['failed']} · chặn/không còn: {d['blocked']} · bỏ qua: {d['skipped']}"
-        f" · còn chờ: {d['pending']}",
+        cli_texts.REPORT_HEAD.format(id=d["id"], status=status),
+        cli_texts.REPORT_RECIPIENTS.format(recipients=d["recipients"]),
+        cli_texts.REPORT_SENT.format(sent=d["sent"], unconfirmed=d["unconfirmed"]),
+        cli_texts.REPORT_OUTCOMES.format(
+            failed=d["failed"], blocked=d["blocked"], skipped=d["skipped"], pending=d["pending"]
+        ),
     ]
     if reasons:
-        lines.append("  lý do: " + ", ".join(f"{k} {v}" for k, v in reasons.items()))
+        listed = ", ".join(f"{k} {v}" for k, v in reasons.items())
+        lines.append(cli_texts.REPORT_REASONS.format(reasons=listed))
     if d["duration_s"] is not None:
-        lines.append(f"  thời gian: {d['duration_s']} s · tốc độ: {d['rate'] or '–'} tin/s")
+        rate = d["rate"] or "–"
+        lines.append(cli_texts.REPORT_DURATION.format(duration=d["duration_s"], rate=rate))
     return "\n".join(lines)
 
 

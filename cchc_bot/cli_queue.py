@@ -9,7 +9,7 @@ import sys
 from datetime import date, datetime, time
 from pathlib import Path
 
-from cchc_bot import texts
+from cchc_bot import cli_texts, texts
 from cchc_bot.hotline import HotlineService, TransitionError
 from cchc_bot.knowledge.writer import add_faq_entry, add_question
 from cchc_bot.redact import mask_personal
@@ -17,6 +17,7 @@ from cchc_bot.settings import Settings
 from cchc_bot.storage import TicketRecord
 
 EXIT_USAGE = 2
+LIST_WIDTHS = (15, 10, 12, 18, 14)  # the columns of cli_texts.QUEUE_COLUMNS (the last: free)
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -112,11 +113,13 @@ def ticket_dict(ticket: TicketRecord, hotline: HotlineService) -> dict:
 
 def _print_list(tickets: list[TicketRecord], hotline: HotlineService) -> None:
     if not tickets:
-        print("Không có phiếu nào.")
+        print(cli_texts.QUEUE_EMPTY)
         return
-    print(f"{'số phiếu':<15}{'loại':<10}{'trạng thái':<12}{'hạn':<18}{'người xử lý':<14}nội dung")
+    *padded, last = cli_texts.QUEUE_COLUMNS
+    columns = zip(padded, LIST_WIDTHS, strict=True)
+    print("".join(f"{title:<{width}}" for title, width in columns) + last)
     for t in tickets:
-        late = " (quá hạn)" if hotline.is_overdue(t) else ""
+        late = cli_texts.QUEUE_OVERDUE if hotline.is_overdue(t) else ""
         text = mask_personal(" ".join(t.text.split()))
         text = text if len(text) <= 60 else text[:57] + "…"
         print(
@@ -127,28 +130,35 @@ def _print_list(tickets: list[TicketRecord], hotline: HotlineService) -> None:
 
 def _print_show(view, hotline: HotlineService) -> None:
     t = view.ticket
-    print(f"Phiếu {t.number} – {texts.KIND_NAMES.get(t.kind, t.kind)} – {t.status}")
-    print(f"Kênh: {t.channel} / {t.chat_id}   Người hỏi: {t.display_name or '-'}")
+    kind = texts.KIND_NAMES.get(t.kind, t.kind)
+    print(cli_texts.TICKET_HEAD.format(number=t.number, kind=kind, status=t.status))
+    who = t.display_name or "-"
+    print(cli_texts.TICKET_CHANNEL.format(channel=t.channel, chat_id=t.chat_id, who=who))
     print(
-        f"Tạo: {_local(t.created_at, hotline)}   Hạn: {_local(t.due_at, hotline)}"
-        f"{' (quá hạn)' if hotline.is_overdue(t) else ''}"
+        cli_texts.TICKET_TIMES.format(
+            created=_local(t.created_at, hotline),
+            due=_local(t.due_at, hotline),
+            overdue=cli_texts.QUEUE_OVERDUE if hotline.is_overdue(t) else "",
+        )
     )
-    print(f"Người xử lý: {t.assignee or '-'}   Chủ đề: {t.category or '-'}")
-    print(f"\nNội dung:\n{t.text}")
+    print(cli_texts.TICKET_OWNER.format(assignee=t.assignee or "-", category=t.category or "-"))
+    print(cli_texts.TICKET_TEXT.format(text=t.text))
     if t.candidates:
-        print("\nGợi ý của bot:")
+        print(cli_texts.TICKET_CANDIDATES)
         for c in t.candidates:
             print(f"  - {c.entry_id} ({c.score:.2f}): {c.title}")
     if view.members:
-        print("\nPhiếu gộp cùng: " + ", ".join(m.number for m in view.members))
+        print(cli_texts.TICKET_MEMBERS.format(numbers=", ".join(m.number for m in view.members)))
     if t.answer:
-        print(f"\nTrả lời ({t.answered_by or '-'}, {_local(t.answered_at, hotline)}):\n{t.answer}")
+        at = _local(t.answered_at, hotline)
+        print(cli_texts.TICKET_ANSWER.format(by=t.answered_by or "-", at=at, answer=t.answer))
     if t.reject_reason:
-        print(f"\nLý do từ chối: {t.reject_reason}")
+        print(cli_texts.TICKET_REJECT_REASON.format(reason=t.reject_reason))
     for n in view.notes:
-        print(f"\n[ghi chú] {n.author}, {_local(n.created_at, hotline)}: {n.text}")
+        at = _local(n.created_at, hotline)
+        print(cli_texts.TICKET_NOTE.format(author=n.author, at=at, text=n.text))
     if view.audit:
-        print("\nLịch sử:")
+        print(cli_texts.TICKET_HISTORY)
         for a in view.audit:
             print(f"  {_local(a.created_at, hotline)}  {a.actor:<12} {a.action:<8} {a.detail}")
 

@@ -7,6 +7,7 @@ import re
 
 from cchc_bot import texts
 from cchc_bot.hotline import HotlineService, looks_like_complaint
+from cchc_bot.lexicon import SURVEY_SKIP_WORDS
 from cchc_bot.matching import Match
 from cchc_bot.messages import Incoming, Reply
 from cchc_bot.storage import Candidate, StorageError
@@ -132,7 +133,7 @@ class CitizenDesk:
             pending = self.hotline.pending_survey(incoming.channel, incoming.chat_id)
             if pending is None:
                 return None
-            if text.strip().lower() in ("/boqua", "bo qua", "bỏ qua"):
+            if text.strip().lower() in SURVEY_SKIP_WORDS:
                 self.hotline.skip_survey(incoming.channel, incoming.chat_id)
                 return Reply(texts.SURVEY_SKIPPED, decision="survey")
             if self.hotline.answer_survey(incoming.channel, incoming.chat_id, text):

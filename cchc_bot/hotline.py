@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from cchc_bot import texts
+from cchc_bot import cli_texts, texts
 from cchc_bot.kb_service import KnowledgeService
 from cchc_bot.lexicon import COMPLAINT_CUES
 from cchc_bot.matching.similarity import similar_questions
@@ -215,7 +215,7 @@ class HotlineService:
                 changes={"group_id": lead.group_id or lead.id},
                 actor="bot",
                 action="group",
-                detail=f"gộp với phiếu {lead.number}",
+                detail=cli_texts.AUDIT_GROUPED.format(lead=lead.number),
             )
         except (StorageError, ValueError) as exc:
             log.info("ticket %s left ungrouped: %s", ticket.number, exc)

@@ -3,7 +3,8 @@
 Chat shorthand and regional variants are rewritten to one form (each key is the form kept;
 the values are what people type instead). Related words are softer: a question using one of
 them may still match a knowledge entry using another, at a reduced weight. A knowledge
-folder's `synonyms.yaml` adds its domain terms on top of these tables.
+folder's `synonyms.yaml` adds its domain terms on top of these tables. The few words the bot
+recognises outside matching (complaint cues, skipping the survey) live here too.
 """
 
 from __future__ import annotations
@@ -182,6 +183,9 @@ COMPLAINT_CUES: tuple[str, ...] = (
     "toi muon phan anh",
     "em muon phan anh",
 )
+
+# What a citizen types to skip the satisfaction survey (compared after strip() and lower()).
+SURVEY_SKIP_WORDS: tuple[str, ...] = ("/boqua", "bo qua", "bỏ qua")
 
 # What kind of answer a question asks for (why / when / how long / where / who / how much / how
 # / what / should / can), as the phrases people use. The matcher adds one `QT_<class>` term

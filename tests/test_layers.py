@@ -28,6 +28,7 @@ LEVELS: dict[str, int] = {
     "cchc_bot.lexicon": 0,
     "cchc_bot.redact": 0,
     "cchc_bot.report_texts": 0,  # Vietnamese labels and number formats of reports/exports
+    "cchc_bot.cli_texts": 0,  # Vietnamese the staff command line prints (eval, kb, db, queue…)
     "cchc_bot.messages": 0,  # Incoming / Reply, shared by every layer
     "cchc_bot.memory": 0,  # malloc_trim after large index builds (used by matching)
     "cchc_bot.workcalendar": 0,  # working hours and holidays (hotline due times)
