@@ -15,7 +15,7 @@ that the k-th message a chat receives is the reply to its k-th update.
 
 Printed: throughput, p50/p90/p99 latency, lost and duplicated replies, the bot process's
 CPU split (matching, database, engine logic, HTTP + event loop: thread-CPU timers around
-Matcher.match, Database.run and Engine.handle, the rest of the process CPU is HTTP), and
+Matcher.match, Database.run(_core) and Engine.handle, the rest of the process CPU is HTTP), and
 the resident memory of the loaded process and of a plain `cchc-bot run` with the shipped
 knowledge base. Outgoing rate limits are off (CCHC_TELEGRAM_MAX_RATE=0, …_CHAT_RATE=0):
 with Telegram's own 30 messages/s the bot cannot reply faster than that by design.
@@ -347,7 +347,7 @@ def report(args: argparse.Namespace, run: dict) -> int:
     logic = cpu["engine"] - cpu["matching"] - cpu["database_engine"]
     shares = (
         ("matching (Matcher.match)", cpu["matching"]),
-        ("database, engine (Database.run)", cpu["database_engine"]),
+        ("database, engine (Database.run*)", cpu["database_engine"]),
         ("database, inbox (store, mark handled)", cpu["database_edge"]),
         ("engine logic (rest of Engine.handle)", logic),
         ("HTTP + event loop (uvicorn, PTB, httpx)", total - cpu["engine"] - cpu["database_edge"]),

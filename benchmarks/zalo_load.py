@@ -295,7 +295,7 @@ def report(args: argparse.Namespace, run: dict) -> int:
     logic = cpu["engine"] - cpu["matching"] - cpu["database_engine"]
     shares = (
         ("matching (Matcher.match)", cpu["matching"]),
-        ("database, engine (Database.run)", cpu["database_engine"]),
+        ("database, engine (Database.run*)", cpu["database_engine"]),
         ("database, inbox (store, mark handled)", cpu["database_edge"]),
         ("engine logic (rest of Engine.handle)", logic),
         ("HTTP + event loop (uvicorn, httpx)", total - cpu["engine"] - cpu["database_edge"]),

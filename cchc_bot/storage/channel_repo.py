@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, exists, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cchc_bot.storage.broadcast_models import Subscription
@@ -29,6 +32,28 @@ class StoredUpdate:
 
     key: str
     payload: str
+
+
+_UPDATES = InboundUpdate.__table__.c
+_MARK_PROCESSED = (
+    update(InboundUpdate)
+    .where(
+        _UPDATES.channel == bindparam("b_channel"),
+        _UPDATES.update_key.in_(bindparam("b_keys", expanding=True)),
+    )
+    .values(processed_at=bindparam("b_now", type_=_UPDATES.processed_at.type))
+)
+
+
+@cache
+def _insert_updates(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING update_key (built once per dialect)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(InboundUpdate)
+        .on_conflict_do_nothing(index_elements=[InboundUpdate.channel, InboundUpdate.update_key])
+        .returning(InboundUpdate.update_key)
+    )
 
 
 class ChannelRepository:
@@ -58,24 +83,19 @@ class ChannelRepository:
             for u in first.values()
         ]
 
-        def work(session: Session) -> set[str]:
-            stmt = _upsert(session, InboundUpdate).values(rows)
-            stmt = stmt.on_conflict_do_nothing(
-                index_elements=[InboundUpdate.channel, InboundUpdate.update_key]
-            ).returning(InboundUpdate.update_key)
-            return set(session.scalars(stmt))
+        def work(conn: Connection) -> set[str]:
+            stmt = _insert_updates(conn.dialect.name)
+            return set(conn.execute(stmt, rows).scalars())
 
-        return self._db.run(work, write=True)
+        return self._db.run_core(work, write=True, single=True)
 
     def mark_processed(self, channel: str, keys: Sequence[str]) -> None:
         if not keys:
             return
-        stmt = (
-            update(InboundUpdate)
-            .where(InboundUpdate.channel == channel, InboundUpdate.update_key.in_(list(keys)))
-            .values(processed_at=self._now())
+        params = {"b_channel": channel, "b_keys": list(keys), "b_now": self._now()}
+        self._db.run_core(
+            lambda conn: conn.execute(_MARK_PROCESSED, params), write=True, single=True
         )
-        self._db.run(lambda s: s.execute(stmt), write=True)
 
     def unprocessed_updates(self, channel: str, limit: int = 1000) -> list[StoredUpdate]:
         """Updates stored (so acknowledged) but never handled, oldest first."""

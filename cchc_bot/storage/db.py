@@ -20,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from cchc_bot.redact import mask_url_password
@@ -39,6 +39,9 @@ _MIGRATION_LOCK_KEY = 0x0CC4C0DB
 _SQLITE_WRITE = "cchc_sqlite_begin_immediate"
 _WRITE_ATTEMPTS = 4
 _RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+# A pooled PostgreSQL connection idle for longer than this is pinged before use (a restarted
+# server is noticed); one back in use sooner is not (a ping is a round trip per transaction).
+IDLE_PING_S = 1.0
 
 
 def mask_password(url: str) -> str:
@@ -80,9 +83,8 @@ class Database:
             connect_args: dict[str, Any] = {}
             if "connect_timeout" not in self._url.query:
                 connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
-            self._engine = create_engine(
-                self._url, echo=echo, pool_pre_ping=True, connect_args=connect_args
-            )
+            self._engine = create_engine(self._url, echo=echo, connect_args=connect_args)
+            _install_idle_ping(self._engine, IDLE_PING_S)
 
     def __repr__(self) -> str:
         return f"Database({self.masked_url!r})"
@@ -201,20 +203,47 @@ class Database:
         hits a lock (or a PostgreSQL serialization failure or deadlock) is retried a few times.
         Database errors come out as :class:`StorageError` subclasses.
         """
-        attempt = 1
+
+        def attempt() -> T:
+            with (
+                self._connect(write=write) as conn,
+                Session(bind=conn, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                return work(session)
+
+        return self._retrying(attempt, write)
+
+    def run_core(
+        self, work: Callable[[Connection], T], *, write: bool = False, single: bool = False
+    ) -> T:
+        """Like :meth:`run` for SQLAlchemy Core statements on a plain connection (no ORM).
+
+        ``single=True`` promises that, on PostgreSQL, ``work`` executes exactly one statement:
+        it then runs without BEGIN/COMMIT (a single statement is atomic by itself), one round
+        trip instead of three. On SQLite it is an ordinary transaction.
+        """
+        autocommit = single and self.backend == "postgresql"
+
+        def attempt() -> T:
+            with self._connect(write=write) as conn:
+                if autocommit:
+                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                with conn.begin():
+                    return work(conn)
+
+        return self._retrying(attempt, write)
+
+    def _retrying(self, attempt: Callable[[], T], write: bool) -> T:
+        tries = 1
         while True:
             try:
-                with (
-                    self._connect(write=write) as conn,
-                    Session(bind=conn, expire_on_commit=False) as session,
-                    session.begin(),
-                ):
-                    return work(session)
+                return attempt()
             except DBAPIError as exc:
-                if write and attempt < _WRITE_ATTEMPTS and self._is_retryable(exc):
-                    log.warning("Database busy (attempt %d), retrying: %s", attempt, exc.orig)
-                    time.sleep(0.05 * 2**attempt * random.uniform(0.5, 1.5))
-                    attempt += 1
+                if write and tries < _WRITE_ATTEMPTS and self._is_retryable(exc):
+                    log.warning("Database busy (attempt %d), retrying: %s", tries, exc.orig)
+                    time.sleep(0.05 * 2**tries * random.uniform(0.5, 1.5))
+                    tries += 1
                     continue
                 raise self._translate(exc) from exc
             except SQLAlchemyError as exc:
@@ -247,6 +276,24 @@ class Database:
         if exc.connection_invalidated:
             return self._unavailable(exc)
         return StorageError(f"Database error on {self.masked_url}: {exc.orig}")
+
+
+def _install_idle_ping(engine: Engine, idle_seconds: float) -> None:
+    """``pool_pre_ping`` for connections that sat in the pool a while, not for busy ones."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since <= idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool replaces the connection and tries again
+            raise DisconnectionError(f"stale pooled connection: {type(exc).__name__}") from exc
 
 
 def _install_sqlite_hooks(engine: Engine, database: str | None) -> None:

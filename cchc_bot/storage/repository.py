@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from cchc_bot.storage import exchange_sql
 from cchc_bot.storage.db import Database
 from cchc_bot.storage.models import ChatStateRow, Message, Ticket, TicketCounter, User
 from cchc_bot.storage.records import (
@@ -101,25 +102,21 @@ class Repository:
     ) -> ChatState | None:
         """`touch_user` and `get_chat_state` in one transaction (the start of every message)."""
         now = self._now()
-
-        def work(session: Session) -> ChatState | None:
-            _touch(session, channel, user_id, chat_id, display_name, now)
-            row = session.get(ChatStateRow, (channel, chat_id))
-            return _chat_state(row) if row else None
-
-        return self._db.run(work, write=True)
+        return self._db.run_core(
+            lambda conn: exchange_sql.begin(conn, channel, user_id, chat_id, display_name, now),
+            write=True,
+            single=True,
+        )
 
     def finish_exchange(self, message: NewMessage, state: ChatState | None) -> int:
         """`save_chat_state` (when given) and `log_message` in one transaction."""
         now = self._now()
         created_at = _aware(message.created_at, "created_at") if message.created_at else now
-
-        def work(session: Session) -> int:
-            if state is not None:
-                _save_state(session, state, now)
-            return _log(session, message, created_at)
-
-        return self._db.run(work, write=True)
+        return self._db.run_core(
+            lambda conn: exchange_sql.finish(conn, message, created_at, state, now),
+            write=True,
+            single=True,
+        )
 
     # -- message log -----------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from cchc_bot.storage import (
     StorageError,
     mask_password,
 )
+from cchc_bot.storage import db as db_module
 from cchc_bot.storage.models import Base
 from tests.conftest import DatabaseTarget, libpq_url
 
@@ -221,3 +223,22 @@ def test_close_then_use_again_reconnects(database: Database) -> None:
     database.close()
     assert database.ping()
     database.check_schema()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_target", ["postgresql"], indirect=True)
+def test_a_pooled_connection_the_server_dropped_is_replaced_after_idling(
+    db_target: DatabaseTarget, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No ping per transaction, but one for a connection back from the pool after a pause."""
+    monkeypatch.setattr(db_module, "IDLE_PING_S", 0.0)
+    with Database(database_url) as database:
+        database.upgrade()
+        pid = database.run(lambda s: s.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        server_url = db_target.url.split("?", 1)[0]
+        with psycopg.connect(libpq_url(server_url), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        time.sleep(0.01)
+        again = database.run(lambda s: s.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        assert again != pid
+        database.check_schema()

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cchc_bot.storage import ChatState, Database, NewMessage, Repository
+from cchc_bot.storage import ChannelRepository, ChatState, Database, NewMessage, Repository
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 HANOI = timezone(timedelta(hours=7))
@@ -184,3 +184,72 @@ def test_records_are_frozen(repository: Repository) -> None:
     user = repository.touch_user("console", "dev", "dev")
     with pytest.raises(AttributeError):
         user.display_name = "changed"  # type: ignore[misc]
+
+
+# -- one exchange (the statements of every message) -----------------------------------------
+
+
+def test_begin_exchange_touches_the_user_and_reads_the_chat_state(
+    clocked: tuple[Repository, StepClock], database: Database
+) -> None:
+    repository, _ = clocked
+    assert repository.begin_exchange("zalo", "u1", "c1", "Bình") is None
+    user = repository.touch_user("zalo", "u1", "c1")  # None keeps the name begin_exchange set
+    assert (user.display_name, user.created_at) == ("Bình", T0 + timedelta(seconds=1))
+    ChannelRepository(database).mark_unreachable("zalo", "c1")
+
+    saved = repository.save_chat_state(ChatState("zalo", "c1", ("/a x", "/a y"), "x", "hỏi"))
+    state = repository.begin_exchange("zalo", "u1", "c1", None)
+    assert state == saved
+    assert state is not None and state.pending_choices == ("/a x", "/a y")
+    assert_utc(state.updated_at)
+    again = repository.touch_user("zalo", "u1", "c1")
+    assert again.unreachable is False  # writing again clears the flag
+    assert again.display_name == "Bình"
+    assert again.last_seen_at == T0 + timedelta(seconds=5)  # the begin_exchange's time + 1
+    assert repository.begin_exchange("zalo", "u2", "c2") is None  # another chat's state: none
+
+
+def test_finish_exchange_logs_and_saves_the_state_only_when_given(
+    clocked: tuple[Repository, StepClock],
+) -> None:
+    repository, _ = clocked
+    message = NewMessage("telegram", "c9", "u9", "học phí", "answer", 3.5, "e1", 0.91, "fee")
+    first = repository.finish_exchange(message, None)
+    assert repository.get_chat_state("telegram", "c9") is None
+    second = repository.finish_exchange(message, ChatState("telegram", "c9", ("/a e1",), "e1"))
+    assert second > first
+    state = repository.get_chat_state("telegram", "c9")
+    assert state is not None
+    assert (state.pending_choices, state.last_entry_id, state.pending_question) == (
+        ("/a e1",),
+        "e1",
+        None,
+    )
+    assert state.updated_at == T0 + timedelta(seconds=2)
+    repository.finish_exchange(message, ChatState("telegram", "c9"))  # emptied, not deleted
+    cleared = repository.get_chat_state("telegram", "c9")
+    assert cleared is not None and (cleared.pending_choices, cleared.last_entry_id) == ((), None)
+
+    logged = repository.recent_messages(3)
+    assert [m.id for m in logged][1:] == [second, first]
+    newest = logged[0]
+    assert (newest.channel, newest.chat_id, newest.user_id, newest.text) == (
+        "telegram",
+        "c9",
+        "u9",
+        "học phí",
+    )
+    assert (newest.decision, newest.entry_id, newest.score, newest.aspect) == (
+        "answer",
+        "e1",
+        0.91,
+        "fee",
+    )
+    assert newest.latency_ms == 3.5 and newest.reply_text is None
+    assert newest.created_at == T0 + timedelta(seconds=3)
+    stamped = repository.finish_exchange(
+        NewMessage("telegram", "c9", "u9", None, "help", 1.0, created_at=T0.astimezone(HANOI)),
+        None,
+    )
+    assert any(m.id == stamped and m.created_at == T0 for m in repository.recent_messages(10))
