@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from cchc_bot import texts
+from cchc_bot import cli_texts
 from cchc_bot.knowledge import NOTICE_TOPICS, Notice, load_notices
 from cchc_bot.knowledge.notices import LAST_DAY
 from cchc_bot.storage import (
@@ -59,14 +59,14 @@ def parse_at(text: str, zone: tzinfo) -> datetime:
     """`2027-01-15 08:00`, `2027-02-last 08:00` (local time) → UTC; ValueError otherwise."""
     found = _AT.match(text.strip())
     if found is None:
-        raise ValueError(texts.NOTICE_BAD_AT.format(value=text))
+        raise ValueError(cli_texts.NOTICE_BAD_AT.format(value=text))
     year, month, day, hour, minute = found.groups()
     if not 1 <= int(month) <= 12 or int(hour) > 23 or int(minute) > 59:
-        raise ValueError(texts.NOTICE_BAD_AT.format(value=text))
+        raise ValueError(cli_texts.NOTICE_BAD_AT.format(value=text))
     try:
         return planned_time(int(year), int(month), day.lower(), f"{hour}:{minute}", zone)
     except ValueError as exc:
-        raise ValueError(texts.NOTICE_BAD_AT.format(value=text)) from exc
+        raise ValueError(cli_texts.NOTICE_BAD_AT.format(value=text)) from exc
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class NoticeService:
     def get(self, notice_id: str) -> NoticeRecord:
         notice = self.notices.get(notice_id)
         if notice is None:
-            raise NoticeError(texts.NOTICE_NOT_FOUND.format(id=notice_id))
+            raise NoticeError(cli_texts.NOTICE_NOT_FOUND.format(id=notice_id))
         return notice
 
     def listing(self) -> list[NoticeRecord]:
@@ -119,7 +119,7 @@ class NoticeService:
         for record in stored.values():
             gone = record.source.startswith(FILE_SOURCE) and record.id not in found
             if gone and record.status in APPROVED:
-                self._back_to_draft(record, texts.NOTICE_REMOVED_NOTE)
+                self._back_to_draft(record, cli_texts.NOTICE_REMOVED_NOTE)
                 changes.append(SyncChange(record.id, "removed"))
         for change in changes:
             log.info("notice %s: %s", change.notice_id, change.change)
@@ -139,7 +139,7 @@ class NoticeService:
             log.warning("notice %s was edited after it was sent; the edit is ignored", notice.id)
             return "locked"
         if record.status in APPROVED:
-            return self._back_to_draft(record, texts.NOTICE_EDITED_NOTE, values)
+            return self._back_to_draft(record, cli_texts.NOTICE_EDITED_NOTE, values)
         self.notices.update(record.id, EDITABLE, values, "file", "edit", str(notice.source))
         return "edited"
 
@@ -183,16 +183,16 @@ class NoticeService:
         """A one-off notice written at the CLI (a draft; writing it again edits the draft)."""
         bad = [t for t in topics if t not in NOTICE_TOPICS]
         if bad or not title.strip() or not text.strip():
-            raise NoticeError(texts.NOTICE_BAD_ADD.format(topics=", ".join(NOTICE_TOPICS)))
+            raise NoticeError(cli_texts.NOTICE_BAD_ADD.format(topics=", ".join(NOTICE_TOPICS)))
         notice = Notice(notice_id, title.strip(), text.strip(), tuple(topics))
         values = self._values(notice) | {"source": CLI_SOURCE}
         record = self.notices.get(notice_id)
         if record is None:
             return self.notices.create(values | {"status": "draft"}, by, "cli")
         if record.source != CLI_SOURCE:
-            raise NoticeError(texts.NOTICE_FROM_FILE.format(id=notice_id, source=record.source))
+            raise NoticeError(cli_texts.NOTICE_FROM_FILE.format(id=notice_id, source=record.source))
         if record.status in APPROVED:
-            self._back_to_draft(record, texts.NOTICE_EDITED_NOTE, values)
+            self._back_to_draft(record, cli_texts.NOTICE_EDITED_NOTE, values)
             return self.get(notice_id)
         return self._change(notice_id, EDITABLE, values, by, "edit")
 
@@ -213,9 +213,9 @@ class NoticeService:
         except ValueError as exc:
             raise NoticeError(str(exc)) from exc
         if when is None:
-            raise NoticeError(texts.NOTICE_NEEDS_AT.format(id=notice_id))
+            raise NoticeError(cli_texts.NOTICE_NEEDS_AT.format(id=notice_id))
         if when < self.notices.now() - PAST_GRACE:
-            raise NoticeError(texts.NOTICE_IN_PAST.format(id=notice_id, at=self.local(when)))
+            raise NoticeError(cli_texts.NOTICE_IN_PAST.format(id=notice_id, at=self.local(when)))
         changes = {"status": "scheduled", "scheduled_at": when, "note": None}
         return self._change(notice_id, APPROVED, changes, by, "schedule", self.local(when))
 
@@ -244,11 +244,11 @@ class NoticeService:
         try:
             return self.notices.update(notice_id, expected, changes, by, action, detail)
         except NoticeNotFound as exc:
-            raise NoticeError(texts.NOTICE_NOT_FOUND.format(id=notice_id)) from exc
+            raise NoticeError(cli_texts.NOTICE_NOT_FOUND.format(id=notice_id)) from exc
         except NoticeConflict as exc:
-            status = texts.NOTICE_STATUS_NAMES.get(exc.notice.status, exc.notice.status)
-            hint = texts.NOTICE_HINTS.get((action, exc.notice.status), "").format(id=notice_id)
-            message = texts.NOTICE_REFUSED.format(
-                action=texts.NOTICE_ACTIONS.get(action, action), id=notice_id, status=status
+            status = cli_texts.NOTICE_STATUS_NAMES.get(exc.notice.status, exc.notice.status)
+            hint = cli_texts.NOTICE_HINTS.get((action, exc.notice.status), "").format(id=notice_id)
+            message = cli_texts.NOTICE_REFUSED.format(
+                action=cli_texts.NOTICE_ACTIONS.get(action, action), id=notice_id, status=status
             )
             raise NoticeError(f"{message} {hint}".strip()) from exc

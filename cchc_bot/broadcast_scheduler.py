@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from cchc_bot import texts
+from cchc_bot import cli_texts
 from cchc_bot.broadcast_journal import new_owner, owner_dead
 from cchc_bot.broadcast_notices import NoticeService
 from cchc_bot.broadcast_sending import LEASE, Broadcaster, RunResult
@@ -51,7 +51,9 @@ class ProcessLock:
         except OSError as exc:
             holder = os.read(fd, 64).decode("ascii", "replace").strip() or "?"
             os.close(fd)
-            raise AlreadyRunning(texts.BROADCAST_LOCKED.format(path=self.path, pid=holder)) from exc
+            raise AlreadyRunning(
+                cli_texts.BROADCAST_LOCKED.format(path=self.path, pid=holder)
+            ) from exc
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode("ascii"))
         self._fd = fd
@@ -113,7 +115,7 @@ class Scheduler:
             report.synced = len(await asyncio.to_thread(self.service.sync))
         except KnowledgeError as exc:
             log.error("notice files have errors; sending what was approved before:\n%s", exc)
-        note = texts.NOTICE_MISSED_NOTE.format(days=self.catchup.days)
+        note = cli_texts.NOTICE_MISSED_NOTE.format(days=self.catchup.days)
         missed = await asyncio.to_thread(self.service.notices.mark_missed, self.catchup, note)
         for notice in missed:
             report.missed.append(notice.id)

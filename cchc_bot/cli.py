@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
-from cchc_bot import __version__, cli_notices, cli_queue, cli_texts, texts
+from cchc_bot import __version__, cli_notices, cli_queue, cli_texts
 from cchc_bot.channels.render import numbered
 from cchc_bot.engine import Engine
 from cchc_bot.evaluation import evaluate, summary_dict
@@ -326,7 +326,7 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
             database.check_schema()
             cutoff = datetime.now(UTC) - timedelta(days=args.older_than)
             count = HotlineRepository(database).prune_messages(cutoff)
-            print(texts.PRUNED.format(count=count, days=args.older_than))
+            print(cli_texts.PRUNED.format(count=count, days=args.older_than))
         elif args.db_command == "upgrade":
             before = database.current_revision()
             database.upgrade()

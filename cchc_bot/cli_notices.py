@@ -17,7 +17,7 @@ import sys
 import time
 from typing import Any, TextIO
 
-from cchc_bot import cli_texts, texts
+from cchc_bot import cli_texts
 from cchc_bot.broadcast_journal import new_owner, owner_dead
 from cchc_bot.broadcast_notices import NoticeError
 from cchc_bot.broadcast_report import notice_report
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         for change in runtime.service.sync():
             if change.change == "locked":
-                print(texts.NOTICE_SYNC_LOCKED.format(id=change.notice_id), file=sys.stderr)
+                print(cli_texts.NOTICE_SYNC_LOCKED.format(id=change.notice_id), file=sys.stderr)
         return _act(args, settings, runtime)
     except NoticeError as exc:
         print(exc, file=sys.stderr)
@@ -104,25 +104,25 @@ def _act(args: argparse.Namespace, settings: Settings, runtime: BroadcastRuntime
         return _show(runtime, args.id)
     who = args.by if command == "approve" else actor_name(args, settings)
     if not who:
-        print(texts.STAFF_NEEDS_NAME, file=sys.stderr)
+        print(cli_texts.STAFF_NEEDS_NAME, file=sys.stderr)
         return EXIT_USAGE
     if command == "approve":
         service.approve(args.id, who)
-        print(texts.NOTICE_APPROVED.format(id=args.id, by=who))
+        print(cli_texts.NOTICE_APPROVED.format(id=args.id, by=who))
     elif command == "schedule":
         notice = service.schedule(args.id, args.at, who)
-        print(texts.NOTICE_SCHEDULED.format(id=args.id, at=service.local(notice.scheduled_at)))
+        print(cli_texts.NOTICE_SCHEDULED.format(id=args.id, at=service.local(notice.scheduled_at)))
     elif command == "cancel":
         service.cancel(args.id, who)
-        print(texts.NOTICE_CANCELLED.format(id=args.id))
+        print(cli_texts.NOTICE_CANCELLED.format(id=args.id))
     elif command == "add":
         text = args.file.read() if args.file else (args.text or "")
         topics = [t.strip() for t in args.topics.split(",") if t.strip()]
         service.add(args.id, args.title, text, topics, who)
-        print(texts.NOTICE_ADDED.format(id=args.id))
+        print(cli_texts.NOTICE_ADDED.format(id=args.id))
     elif not args.now:
         service.send_soon(args.id, who)
-        print(texts.NOTICE_SEND_SOON.format(id=args.id))
+        print(cli_texts.NOTICE_SEND_SOON.format(id=args.id))
     else:
         return asyncio.run(_send_now(runtime, args.id))
     return 0
@@ -133,7 +133,7 @@ def _act(args: argparse.Namespace, settings: Settings, runtime: BroadcastRuntime
 
 async def _send_now(runtime: BroadcastRuntime, notice_id: str) -> int:
     if not runtime.senders:
-        print(texts.NOTICE_NO_SENDERS, file=sys.stderr)
+        print(cli_texts.NOTICE_NO_SENDERS, file=sys.stderr)
         return 1
     notices = runtime.service.notices
     current = runtime.service.get(notice_id)
@@ -143,13 +143,13 @@ async def _send_now(runtime: BroadcastRuntime, notice_id: str) -> int:
         notice = notices.claim(notice_id, owner, runtime.broadcaster.lease, dead=dead)
     except NoticeConflict as exc:
         if exc.notice.status == "sending":
-            busy = texts.NOTICE_BUSY.format(id=notice_id, owner=exc.notice.lease_owner)
+            busy = cli_texts.NOTICE_BUSY.format(id=notice_id, owner=exc.notice.lease_owner)
             print(busy, file=sys.stderr)
             return 1
-        status = texts.NOTICE_STATUS_NAMES.get(exc.notice.status, exc.notice.status)
-        action = texts.NOTICE_ACTIONS["send"]
-        refused = texts.NOTICE_REFUSED.format(action=action, id=notice_id, status=status)
-        hint = texts.NOTICE_HINTS.get(("send", exc.notice.status), "").format(id=notice_id)
+        status = cli_texts.NOTICE_STATUS_NAMES.get(exc.notice.status, exc.notice.status)
+        action = cli_texts.NOTICE_ACTIONS["send"]
+        refused = cli_texts.NOTICE_REFUSED.format(action=action, id=notice_id, status=status)
+        hint = cli_texts.NOTICE_HINTS.get(("send", exc.notice.status), "").format(id=notice_id)
         print(f"{refused} {hint}".strip(), file=sys.stderr)
         return 1
     stop = asyncio.Event()
@@ -164,9 +164,9 @@ async def _send_now(runtime: BroadcastRuntime, notice_id: str) -> int:
         await runtime.close()  # in this loop: the connections belong to it
     bar.finish()
     if result.finished:
-        print(texts.NOTICE_DONE.format(id=notice_id))
+        print(cli_texts.NOTICE_DONE.format(id=notice_id))
         return 0
-    print(texts.NOTICE_PAUSED.format(id=notice_id, why=result.stopped or "?"), file=sys.stderr)
+    print(cli_texts.NOTICE_PAUSED.format(id=notice_id, why=result.stopped or "?"), file=sys.stderr)
     return 1
 
 
@@ -228,7 +228,7 @@ def _list(runtime: BroadcastRuntime, as_json: bool) -> int:
         print(json.dumps([_summary(n) for n in notices], ensure_ascii=False, indent=2))
         return 0
     for n in notices:
-        status = texts.NOTICE_STATUS_NAMES.get(n.status, n.status)
+        status = cli_texts.NOTICE_STATUS_NAMES.get(n.status, n.status)
         when = service.local(n.scheduled_at or n.planned_at)
         print(f"{n.id:<18} {status:<13} {when:<17} {_short(n.title, 60)}")
     return 0
@@ -253,7 +253,7 @@ def _summary(n: NoticeRecord) -> dict[str, object]:
 def _show(runtime: BroadcastRuntime, notice_id: str) -> int:
     service = runtime.service
     n = service.get(notice_id)
-    status = texts.NOTICE_STATUS_NAMES.get(n.status, n.status)
+    status = cli_texts.NOTICE_STATUS_NAMES.get(n.status, n.status)
     print(f"{n.id} · {status} · {n.source}")
     print(cli_texts.NOTICE_TITLE.format(title=n.title))
     print(cli_texts.NOTICE_TOPICS.format(topics=", ".join(n.topics) or cli_texts.NOTICE_ALL_TOPICS))
@@ -291,7 +291,7 @@ def _preview(notice: NoticeRecord, channel: str | None) -> int:
 
 def _report_text(d: dict[str, Any]) -> str:
     reasons: dict[str, int] = d["reasons"] or {}
-    status = texts.NOTICE_STATUS_NAMES.get(str(d["status"]), d["status"])
+    status = cli_texts.NOTICE_STATUS_NAMES.get(str(d["status"]), d["status"])
     lines = [
         cli_texts.REPORT_HEAD.format(id=d["id"], status=status),
         cli_texts.REPORT_RECIPIENTS.format(recipients=d["recipients"]),

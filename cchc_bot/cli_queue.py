@@ -194,7 +194,7 @@ def run(args: argparse.Namespace, settings: Settings, hotline: HotlineService) -
             return _export(args, hotline)
         actor = actor_name(args, settings)
         if not actor:
-            print(texts.STAFF_NEEDS_NAME, file=sys.stderr)
+            print(cli_texts.STAFF_NEEDS_NAME, file=sys.stderr)
             return EXIT_USAGE
         return _act(args, hotline, actor, settings)
     except TransitionError as exc:
@@ -210,7 +210,7 @@ def _act(args: argparse.Namespace, hotline: HotlineService, actor: str, settings
     elif command == "answer":
         text = args.file.read_text(encoding="utf-8") if args.file else args.text
         if text is None:
-            print(texts.STAFF_EMPTY_ANSWER, file=sys.stderr)
+            print(cli_texts.STAFF_EMPTY_ANSWER, file=sys.stderr)
             return EXIT_USAGE
         answered = hotline.answer(args.number, text, actor)
         group = (
@@ -237,10 +237,10 @@ def _promote(
     view = hotline.show(args.number)
     ticket = view.ticket
     if ticket.answer is None:
-        raise TransitionError(texts.STAFF_PROMOTE_NEEDS_ANSWER.format(number=ticket.number))
+        raise TransitionError(cli_texts.STAFF_PROMOTE_NEEDS_ANSWER.format(number=ticket.number))
     folder = hotline.knowledge.folder
     today = datetime.now(hotline.timezone).date()
-    comment = texts.PROMOTE_COMMENT.format(
+    comment = cli_texts.PROMOTE_COMMENT.format(
         number=ticket.number, who=actor, day=today.strftime("%d/%m/%Y")
     )
     question = args.question or mask_personal(" ".join(ticket.text.split()))
@@ -249,7 +249,9 @@ def _promote(
         path = add_question(folder, args.entry_id, question, comment=comment)
     else:
         if not args.topic:
-            print(texts.STAFF_PROMOTE_NEEDS_TOPIC.format(entry_id=args.entry_id), file=sys.stderr)
+            print(
+                cli_texts.STAFF_PROMOTE_NEEDS_TOPIC.format(entry_id=args.entry_id), file=sys.stderr
+            )
             return EXIT_USAGE
         path = add_faq_entry(
             folder,
@@ -263,7 +265,7 @@ def _promote(
         )
     hotline.tickets.record_audit(actor, "promote", ticket.number, f"{args.entry_id} → {path}")
     hotline.knowledge.reload()
-    print(texts.STAFF_PROMOTED.format(number=ticket.number, entry_id=args.entry_id, path=path))
+    print(cli_texts.STAFF_PROMOTED.format(number=ticket.number, entry_id=args.entry_id, path=path))
     return 0
 
 
@@ -275,10 +277,10 @@ def _export(args: argparse.Namespace, hotline: HotlineService) -> int:
     end = datetime.combine(args.end, time.max, tz)
     tickets = hotline.tickets.list_tickets(created_from=start, created_to=end, limit=1_000_000)
     if args.format == "xlsx" and args.output is None:
-        print(texts.EXPORT_XLSX_NEEDS_FILE, file=sys.stderr)
+        print(cli_texts.EXPORT_XLSX_NEEDS_FILE, file=sys.stderr)
         return EXIT_USAGE
     target = args.output if args.output else sys.stdout
     export_tickets(tickets, target, format=args.format, timezone=tz)
     if args.output:
-        print(texts.EXPORTED.format(count=len(tickets), path=args.output))
+        print(cli_texts.EXPORTED.format(count=len(tickets), path=args.output))
     return 0

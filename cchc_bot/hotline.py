@@ -294,12 +294,12 @@ class HotlineService:
                 outbox=outbox,
             )
         except TicketNotFound:
-            raise TransitionError(texts.STAFF_NO_TICKET.format(number=number)) from None
+            raise TransitionError(cli_texts.STAFF_NO_TICKET.format(number=number)) from None
         except TicketStateConflict as exc:
             raise TransitionError(
-                texts.STAFF_BAD_TRANSITION.format(
+                cli_texts.STAFF_BAD_TRANSITION.format(
                     number=number,
-                    action=texts.STAFF_ACTIONS[action],
+                    action=cli_texts.STAFF_ACTIONS[action],
                     status=texts.TICKET_STATUS_NAMES.get(exc.current_status, exc.current_status),
                 )
             ) from None
@@ -311,7 +311,7 @@ class HotlineService:
         """Answer a ticket (and every ticket grouped under it); the citizens get it."""
         text = text.strip()
         if not text:
-            raise TransitionError(texts.STAFF_EMPTY_ANSWER)
+            raise TransitionError(cli_texts.STAFF_EMPTY_ANSWER)
         ticket = self.show(number).ticket
         lead_number = ticket.number
         if ticket.group_id is not None and ticket.group_id != ticket.id:
@@ -335,9 +335,9 @@ class HotlineService:
             )
         except TicketStateConflict as exc:
             raise TransitionError(
-                texts.STAFF_BAD_TRANSITION.format(
+                cli_texts.STAFF_BAD_TRANSITION.format(
                     number=number,
-                    action=texts.STAFF_ACTIONS["answer"],
+                    action=cli_texts.STAFF_ACTIONS["answer"],
                     status=texts.TICKET_STATUS_NAMES.get(exc.current_status, exc.current_status),
                 )
             ) from None
@@ -345,7 +345,7 @@ class HotlineService:
 
     def note(self, number: str, text: str, actor: str):  # -> NoteRecord
         if not text.strip():
-            raise TransitionError(texts.STAFF_EMPTY_NOTE)
+            raise TransitionError(cli_texts.STAFF_EMPTY_NOTE)
         self.show(number)
         return self.tickets.add_note(number, actor, text.strip())
 
@@ -367,7 +367,7 @@ class HotlineService:
     def reject(self, number: str, reason: str, actor: str) -> TicketRecord:
         reason = reason.strip()
         if not reason:
-            raise TransitionError(texts.STAFF_REJECT_NEEDS_REASON)
+            raise TransitionError(cli_texts.STAFF_REJECT_NEEDS_REASON)
         ticket = self.show(number).ticket
         hotline = self.knowledge.current.knowledge.agency.hotline
         notice = NewOutbox(
@@ -383,7 +383,7 @@ class HotlineService:
     def show(self, number: str) -> TicketView:
         ticket = self.repository.get_ticket(number)
         if ticket is None:
-            raise TransitionError(texts.STAFF_NO_TICKET.format(number=number))
+            raise TransitionError(cli_texts.STAFF_NO_TICKET.format(number=number))
         members = tuple(self.tickets.group_members(ticket.id))
         return TicketView(
             ticket,

@@ -167,20 +167,8 @@ NO_CHANNELS = (
     "Để trò chuyện thử trên console: cchc-bot chat"
 )
 
-# --- staff (CLI and, later, channels and the web admin) ------------------------------------
+# --- staff confirmations shared by the command line and the Telegram staff group ----------
 
-STAFF_NO_TICKET = "Không có phiếu {number}."
-STAFF_BAD_TRANSITION = "Không thể {action} phiếu {number}: phiếu đang ở trạng thái «{status}»."
-STAFF_ACTIONS = {
-    "assign": "giao",
-    "answer": "trả lời",
-    "close": "đóng",
-    "reject": "từ chối",
-}
-STAFF_EMPTY_ANSWER = "Nội dung trả lời đang trống."
-STAFF_EMPTY_NOTE = "Ghi chú đang trống."
-STAFF_REJECT_NEEDS_REASON = "Từ chối phiếu cần ghi rõ lý do (--reason)."
-STAFF_NEEDS_NAME = "Cần biết ai thực hiện: thêm --by TÊN hoặc đặt biến CCHC_STAFF_NAME."
 STAFF_DONE = {
     "assign": "Đã giao phiếu {number} cho {who}.",
     "answer": "Đã trả lời phiếu {number}{group}; câu trả lời đang chờ gửi tới người hỏi.",
@@ -190,15 +178,6 @@ STAFF_DONE = {
 }
 STAFF_GROUP_SUFFIX = " và {count} phiếu gộp cùng"
 KIND_NAMES = {"question": "câu hỏi", "complaint": "phản ánh"}
-STAFF_PROMOTE_NEEDS_ANSWER = "Phiếu {number} chưa có câu trả lời để đưa vào cơ sở tri thức."
-STAFF_PROMOTE_NEEDS_TOPIC = (
-    "Chưa có mục '{entry_id}': cần --topic (tệp faq, ví dụ faq/hoi-dap.yaml) để tạo mục mới."
-)
-STAFF_PROMOTED = "Đã đưa phiếu {number} vào mục '{entry_id}' ({path}); kb check: không lỗi."
-PROMOTE_COMMENT = "thêm từ phiếu {number} bởi {who} ngày {day}"
-EXPORT_XLSX_NEEDS_FILE = "Xuất Excel cần tên tệp: --output phieu.xlsx"
-EXPORTED = "Đã xuất {count} phiếu ra {path}."
-PRUNED = "Đã xóa nội dung {count} tin nhắn cũ hơn {days} ngày (giữ lại số liệu thống kê)."
 
 # --- Telegram (citizens) -------------------------------------------------------------------
 
@@ -332,69 +311,3 @@ SUB_OFFER = (
     "(hủy bất cứ lúc nào bằng /huy)."
 )
 SUB_OFFER_LABEL = "📬 Đăng ký nhận bản tin"
-
-# --- Broadcasts: notices for staff (`cchc-bot notices …`, the scheduler) ------------------------
-
-NOTICE_STATUS_NAMES = {
-    "draft": "nháp",
-    "approved": "đã duyệt",
-    "scheduled": "đã hẹn giờ",
-    "sending": "đang gửi",
-    "sent": "đã gửi",
-    "cancelled": "đã hủy",
-    "missed": "lỡ giờ gửi",
-}
-NOTICE_ACTIONS = {
-    "approve": "duyệt",
-    "schedule": "hẹn giờ gửi",
-    "send": "gửi",
-    "cancel": "hủy",
-    "edit": "sửa",
-}
-NOTICE_NOT_FOUND = "Không có bản tin {id}. Xem danh sách: cchc-bot notices list"
-NOTICE_REFUSED = "Không thể {action} bản tin {id}: bản tin đang ở trạng thái «{status}»."
-NOTICE_HINTS = {
-    ("schedule", "draft"): "Cần duyệt trước: cchc-bot notices approve {id} --by TÊN.",
-    ("send", "draft"): "Chỉ bản tin đã duyệt mới được gửi: cchc-bot notices approve {id} --by TÊN.",
-    ("send", "sent"): "Bản tin đã gửi xong; mỗi người chỉ nhận một lần.",
-    ("approve", "approved"): "Bản tin đã được duyệt.",
-}
-NOTICE_BAD_AT = (
-    "Thời điểm «{value}» không hợp lệ: viết «NĂM-THÁNG-NGÀY GIỜ:PHÚT» theo giờ Việt Nam, "
-    "ví dụ «2027-01-15 08:00», hoặc «2027-02-last 08:00» cho ngày cuối tháng."
-)
-NOTICE_NEEDS_AT = "Bản tin {id} không có ngày gửi trong tệp: thêm --at «2027-01-15 08:00»."
-NOTICE_IN_PAST = (
-    "Thời điểm {at} của bản tin {id} đã qua. Chọn thời điểm khác (--at), "
-    "hoặc gửi ngay: cchc-bot notices send {id}."
-)
-NOTICE_BAD_ADD = "Bản tin cần tiêu đề, nội dung và chủ đề hợp lệ ({topics})."
-NOTICE_FROM_FILE = "Bản tin {id} được viết trong tệp {source}: hãy sửa trong tệp đó."
-NOTICE_EDITED_NOTE = "nội dung đã thay đổi sau khi duyệt: cần duyệt lại"
-NOTICE_REMOVED_NOTE = "bản tin không còn trong tệp: cần duyệt lại nếu vẫn muốn gửi"
-NOTICE_MISSED_NOTE = (
-    "quá giờ gửi hơn {days} ngày (máy chủ không chạy): không tự gửi; hẹn lại giờ nếu cần"
-)
-NOTICE_APPROVED = "Đã duyệt bản tin {id} ({by}). Hẹn giờ gửi: cchc-bot notices schedule {id}"
-NOTICE_SCHEDULED = "Bản tin {id} sẽ được gửi lúc {at} (giờ Việt Nam)."
-NOTICE_SEND_SOON = (
-    "Bản tin {id} sẽ được máy chủ (cchc-bot run) gửi trong vòng một phút. "
-    "Gửi ngay từ máy này: cchc-bot notices send {id} --now"
-)
-NOTICE_CANCELLED = "Đã hủy bản tin {id}."
-NOTICE_ADDED = "Đã lưu bản tin {id} (nháp). Xem trước: cchc-bot notices preview {id}"
-NOTICE_BUSY = (
-    "Bản tin {id} đang được một tiến trình khác gửi ({owner}). "
-    "Theo dõi: cchc-bot notices report {id}"
-)
-NOTICE_NO_SENDERS = "Chưa cấu hình kênh nào để gửi bản tin (CCHC_TELEGRAM_TOKEN, CCHC_ZALO_…)."
-NOTICE_DONE = "Đã gửi xong bản tin {id}."
-NOTICE_PAUSED = "Bản tin {id} chưa gửi xong ({why}); chạy lại lệnh để gửi tiếp."
-NOTICE_SYNC_LOCKED = (
-    "cảnh báo: bản tin {id} đã được sửa trong tệp sau khi gửi; nội dung sửa không được gửi"
-)
-BROADCAST_LOCKED = (
-    "Một máy chủ cchc-bot khác (pid {pid}) đang chạy trên cùng cơ sở dữ liệu SQLite này "
-    "(khóa {path}). SQLite chỉ hỗ trợ một máy chủ; dừng máy chủ kia, hoặc dùng PostgreSQL để "
-    "chạy nhiều máy chủ. / Another cchc-bot server (pid {pid}) uses this SQLite database."
-)
