@@ -132,7 +132,8 @@ def _queue(args: argparse.Namespace, settings: Settings) -> int:
 def _report(args: argparse.Namespace, settings: Settings) -> int:
     from cchc_bot.app import build_app
     from cchc_bot.broadcast_report import month_report
-    from cchc_bot.report_render import render_csv, render_html, render_markdown
+    from cchc_bot.report_html import render_html
+    from cchc_bot.report_render import render_csv, render_markdown
     from cchc_bot.reports import month_bounds, monthly_report, parse_month
     from cchc_bot.storage import DeliveryRepository, NoticeRepository, ReportQueries
 

@@ -2,8 +2,8 @@
 
 A level-2 use case: it decides what the figures mean, asks :class:`ReportQueries` for them
 for one calendar month in Vietnam time (and the month before, for comparison), and returns a
-frozen :class:`MonthlyReport`. :mod:`cchc_bot.report_render` turns it into Markdown, CSV or a
-printable HTML page.
+frozen :class:`MonthlyReport`. :mod:`cchc_bot.report_render` turns it into Markdown or CSV,
+:mod:`cchc_bot.report_html` into a printable HTML page.
 
 Definitions (also printed in the report, see ``report_texts.NOTES``):
 

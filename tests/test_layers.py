@@ -52,7 +52,8 @@ LEVELS: dict[str, int] = {
     "cchc_bot.broadcast_quota": 2,  # plan and follower quotas (Zalo)
     "cchc_bot.broadcast_report": 2,  # per notice and per month figures
     "cchc_bot.reports": 2,
-    "cchc_bot.report_render": 2,
+    "cchc_bot.report_render": 2,  # the report as tables, Markdown and CSV
+    "cchc_bot.report_html": 2,  # the report as a printable HTML page (CSS, SVG bar charts)
     "cchc_bot.exports": 2,
     # 3: platforms and HTTP
     "cchc_bot.channels": 3,

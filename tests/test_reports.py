@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from cchc_bot.report_render import render_csv, render_html, render_markdown, tables
+from cchc_bot.report_html import render_html
+from cchc_bot.report_render import render_csv, render_markdown, tables
 from cchc_bot.reports import (
     MonthlyReport,
     month_bounds,
