@@ -33,7 +33,7 @@ from cchc_bot.channels.zalo import (
 from cchc_bot.server_broadcast import BroadcastRuntime
 from cchc_bot.settings import Settings
 from cchc_bot.storage import ChannelRepository, ZaloRepository
-from cchc_bot.web import Health, HttpServer, Webhook, create_app
+from cchc_bot.web import Health, HttpServer, Webhook, create_app, loop_factory
 
 log = logging.getLogger(__name__)
 
@@ -219,6 +219,7 @@ def run(settings: Settings) -> int:
     protect_logs(settings)
     app = build_app(settings)
     try:
-        return asyncio.run(Server(settings, app).run())
+        with asyncio.Runner(loop_factory=loop_factory()) as runner:
+            return runner.run(Server(settings, app).run())
     finally:
         app.close()

@@ -1,4 +1,9 @@
-"""uvicorn inside our own event loop, without its signal handling (the server owns SIGTERM)."""
+"""uvicorn inside our own event loop, without its signal handling (the server owns SIGTERM).
+
+When installed (the `fast` extra), httptools parses HTTP (uvicorn's "auto") and uvloop runs
+the event loop (`loop_factory`); without them, h11 and asyncio's own loop do the same work
+at a higher CPU cost per request.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,21 @@ import asyncio
 import contextlib
 import logging
 import socket
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 import uvicorn
 from starlette.types import ASGIApp
 
 log = logging.getLogger(__name__)
+
+
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
+    """uvloop's event loop when it is installed, else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop
+    return uvloop.new_event_loop
 
 
 class _Server(uvicorn.Server):
@@ -27,7 +41,7 @@ class HttpServer:
             host=host,
             port=port,
             loop="none",
-            http="h11",
+            http="auto",  # httptools when installed, else h11
             lifespan="off",
             access_log=False,
             log_level="warning",

@@ -27,12 +27,15 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from cchc_bot import texts
+from cchc_bot.channels.http_client import proxied
 from cchc_bot.channels.inbox import Inbox
 from cchc_bot.channels.limits import FloodGuard, SendLimiter
 from cchc_bot.channels.telegram.citizen import CallbackCodes, CitizenHandlers
 from cchc_bot.channels.telegram.errors import ErrorReporter
+from cchc_bot.channels.telegram.lean_request import LeanRequest
 from cchc_bot.channels.telegram.poller import Poller
 from cchc_bot.channels.telegram.sender import TelegramNotifier, TelegramSender
 from cchc_bot.channels.telegram.staff import StaffDesk
@@ -98,20 +101,26 @@ def build_application(config: TelegramConfig) -> Application:
     # Opt in to PTB's timedelta durations (RetryAfter.retry_after …): the int form is
     # deprecated and PTB warns each time it builds a RetryAfter. `retry_seconds` reads both.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    # httpcore scans its whole pool on every request: a small pool is cheaper and enough
+    # (a Bot API call takes milliseconds; waiting for a free connection is rare)
+    httpx_request = HTTPXRequest(
+        connection_pool_size=8,
+        connect_timeout=10.0,
+        read_timeout=15.0,
+        write_timeout=15.0,
+        pool_timeout=15.0,
+    )
+    # Bot API calls over the lean client (uploads and downloads stay on httpx); behind a
+    # proxy, httpx for everything (the lean client speaks no proxy).
+    request = httpx_request if proxied(config.api_url) else LeanRequest(fallback=httpx_request)
     return (
         Application.builder()
         .token(config.token)
         .base_url(config.api_url)
         .base_file_url(file_url(config.api_url))
         .updater(None)
-        # httpcore scans its whole pool on every request: a small pool is cheaper and
-        # enough (a Bot API call takes milliseconds; waiting for a free connection is rare)
-        .connection_pool_size(8)
-        .connect_timeout(10.0)
-        .read_timeout(15.0)
-        .write_timeout(15.0)
-        .pool_timeout(15.0)
-        .get_updates_read_timeout(10.0)
+        .get_updates_read_timeout(10.0)  # before .request(): PTB refuses it after
+        .request(request)
         .build()
     )
 
