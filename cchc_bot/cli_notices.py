@@ -22,7 +22,7 @@ from cchc_bot.broadcast_journal import new_owner, owner_dead
 from cchc_bot.broadcast_notices import NoticeError
 from cchc_bot.broadcast_report import notice_report
 from cchc_bot.broadcast_sending import Progress
-from cchc_bot.channels.capabilities import TELEGRAM, ZALO_BOT
+from cchc_bot.channels.capabilities import TELEGRAM, ZALO_BOT, ZALO_OA
 from cchc_bot.channels.render import notice_parts, units
 from cchc_bot.cli_queue import actor_name
 from cchc_bot.server_broadcast import BroadcastRuntime
@@ -30,7 +30,7 @@ from cchc_bot.settings import Settings
 from cchc_bot.storage import NoticeConflict, NoticeRecord
 
 EXIT_USAGE = 2
-PREVIEW_CHANNELS = {"telegram": TELEGRAM, "zalo": ZALO_BOT}
+PREVIEW_CHANNELS = {"telegram": TELEGRAM, "zalo": ZALO_BOT, "zalo_oa": ZALO_OA}
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

@@ -124,6 +124,7 @@ def test_list_json_and_preview(
     assert listed[0]["status"] == "draft" and listed[0]["scheduled_at"] is None
     code, out, _ = cli("notices", "preview", "thi-cu-2027-06", capsys=capsys)
     assert "── telegram: 1 tin nhắn" in out and "── zalo: 1 tin nhắn" in out
+    assert "── zalo_oa: 1 tin nhắn" in out
     assert "Cổng dịch vụ công: https://dichvucong.gov.vn" in out
 
 
