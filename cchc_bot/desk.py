@@ -130,13 +130,13 @@ class CitizenDesk:
     def survey(self, incoming: Incoming, text: str) -> Reply | None:
         """The answer to a pending satisfaction survey, or None when none is pending."""
         try:
-            pending = self.hotline.pending_survey(incoming.channel, incoming.chat_id)
+            pending = self.hotline.outbox.pending_survey(incoming.channel, incoming.chat_id)
             if pending is None:
                 return None
             if text.strip().lower() in SURVEY_SKIP_WORDS:
-                self.hotline.skip_survey(incoming.channel, incoming.chat_id)
+                self.hotline.outbox.skip_survey(incoming.channel, incoming.chat_id)
                 return Reply(texts.SURVEY_SKIPPED, decision="survey")
-            if self.hotline.answer_survey(incoming.channel, incoming.chat_id, text):
+            if self.hotline.outbox.answer_survey(incoming.channel, incoming.chat_id, text):
                 return Reply(texts.SURVEY_THANKS, decision="survey")
         except StorageError as exc:
             log.warning("survey storage failed: %s", exc)

@@ -1,4 +1,5 @@
-"""The hotline queue: tickets from citizens, staff actions, delivery of answers, feedback.
+"""The hotline queue: tickets from citizens, staff actions (delivery of answers, ratings and
+surveys: :mod:`cchc_bot.hotline_outbox`).
 
 One use-case module for every front end (engine, CLI, later channels and the web admin).
 Status flow: open → assigned → answered → closed, or open/assigned → rejected (with a
@@ -8,25 +9,24 @@ reason). Every change is one transaction with its audit row and the messages it 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from cchc_bot import cli_texts, texts
+from cchc_bot.hotline_outbox import DeliveryError as DeliveryError
+from cchc_bot.hotline_outbox import DeliveryReport, HotlineOutbox, Notifier
+from cchc_bot.hotline_outbox import RecipientGone as RecipientGone
 from cchc_bot.kb_service import KnowledgeService
 from cchc_bot.lexicon import COMPLAINT_CUES
 from cchc_bot.matching.similarity import similar_questions
 from cchc_bot.storage import (
     Candidate,
-    ChatState,
     HotlineRepository,
     NewOutbox,
     NewRating,
     NewTicket,
-    OutboxRecord,
     Repository,
     StorageError,
     TicketNotFound,
@@ -40,29 +40,10 @@ log = logging.getLogger(__name__)
 OPEN_STATES = ("open", "assigned")
 _GROUP_WINDOW = timedelta(days=30)
 _GROUP_SIMILARITY = 90.0  # 0–100, on normalised text: "near-identical" questions
-_SCORES = re.compile(
-    r"^\s*([1-5])[\s,;/.-]+([1-5])[\s,;/.-]+([1-5])[\s,;/.-]+([1-5])\b\s*(.*)$", re.S
-)
 
 
 class TransitionError(Exception):
     """A staff action that the ticket's status does not allow (message for staff)."""
-
-
-class RecipientGone(Exception):
-    """The citizen blocked the bot or the chat no longer exists."""
-
-
-class DeliveryError(Exception):
-    """Sending failed for a reason that may pass (network, rate limit …)."""
-
-
-class Notifier(Protocol):
-    """Delivers a text to a chat on one channel; channels implement it."""
-
-    channel: str
-
-    def send(self, chat_id: str, text: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -85,15 +66,6 @@ class TicketView:
     notes: tuple
     audit: tuple
     members: tuple[TicketRecord, ...] = ()
-
-
-@dataclass
-class DeliveryReport:
-    sent: int = 0
-    failed: int = 0
-    gone: int = 0
-    skipped: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 # Only what a transition allows: from-states per action.
@@ -253,25 +225,6 @@ class HotlineService:
             )
         )
 
-    def pending_survey(self, channel: str, chat_id: str):  # -> SurveyRecord | None
-        return self.tickets.pending_survey(channel, chat_id)
-
-    def answer_survey(self, channel: str, chat_id: str, text: str) -> bool:
-        """Store '5 4 5 5 comment' for the chat's pending survey; False if not parsable."""
-        survey = self.tickets.pending_survey(channel, chat_id)
-        found = _SCORES.match(text)
-        if survey is None or found is None:
-            return False
-        ease, speed, helpful, attitude = (int(found.group(i)) for i in range(1, 5))
-        comment = found.group(5).strip() or None
-        self.tickets.answer_survey(survey.id, ease, speed, helpful, attitude, comment)
-        return True
-
-    def skip_survey(self, channel: str, chat_id: str) -> None:
-        survey = self.tickets.pending_survey(channel, chat_id)
-        if survey is not None:
-            self.tickets.answer_survey(survey.id, None, None, None, None, None)
-
     # --- staff ------------------------------------------------------------------------------
 
     def _change(
@@ -416,7 +369,12 @@ class HotlineService:
             and ticket.due_at < self.clock()
         )
 
-    # --- delivery ---------------------------------------------------------------------------
+    # --- the outbox (delivery, ratings, surveys) --------------------------------------------
+
+    @property
+    def outbox(self) -> HotlineOutbox:
+        """Delivery of queued messages and the survey (see :mod:`cchc_bot.hotline_outbox`)."""
+        return HotlineOutbox(self.repository, self.tickets)
 
     def deliver_pending(
         self,
@@ -426,38 +384,4 @@ class HotlineService:
         limit: int = 100,
     ) -> DeliveryReport:
         """Send queued messages through the notifiers we have; others wait for their channel."""
-        report = DeliveryReport()
-        for channel, notifier in notifiers.items():
-            for item in self.tickets.pending_outbox(channel=channel, chat_id=chat_id, limit=limit):
-                self._deliver(item, notifier, report)
-        return report
-
-    def _deliver(self, item: OutboxRecord, notifier: Notifier, report: DeliveryReport) -> None:
-        try:
-            notifier.send(item.chat_id, item.text)
-        except RecipientGone as exc:
-            self.tickets.mark_failed(item.id, str(exc) or "recipient gone", gone=True)
-            report.gone += 1
-            return
-        except DeliveryError as exc:
-            self.tickets.mark_failed(item.id, str(exc))
-            report.failed += 1
-            report.errors.append(str(exc))
-            return
-        self.tickets.mark_sent(item.id)
-        report.sent += 1
-        if item.kind == "ticket_answer" and item.ticket_id is not None:
-            self._offer_rating(item)
-
-    def _offer_rating(self, item: OutboxRecord) -> None:
-        """After an answer arrives, '1'/'2' rate it (as the message says)."""
-        ticket = self.tickets.ticket_by_id(item.ticket_id)
-        if ticket is None:
-            return
-        codes = (f"/danhgia t:{ticket.number} up", f"/danhgia t:{ticket.number} down")
-        try:
-            self.repository.save_chat_state(
-                ChatState(item.channel, item.chat_id, pending_choices=codes)
-            )
-        except StorageError as exc:
-            log.warning("could not offer a rating for %s: %s", ticket.number, exc)
+        return self.outbox.deliver_pending(notifiers, chat_id=chat_id, limit=limit)

@@ -1,6 +1,6 @@
 """Parsers of setting values: text in, typed value out, ValueError (in Vietnamese) if invalid.
 
-Each is named in `settings.SPECS`; the messages end up in `SettingsError`'s list.
+Each is named in `settings_specs.SPECS`; the messages end up in `SettingsError`'s list.
 """
 
 from __future__ import annotations

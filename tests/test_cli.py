@@ -14,7 +14,7 @@ import pytest
 
 from cchc_bot import texts
 from cchc_bot.cli import EXIT_USAGE, main
-from cchc_bot.settings import SPECS
+from cchc_bot.settings_specs import SPECS
 from cchc_bot.storage import Database, Repository
 
 ASK_KEYS = {"status", "entry_id", "aspect", "score", "choices", "text"}

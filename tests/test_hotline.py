@@ -247,7 +247,7 @@ def test_survey_after_close(engine: Engine, hotline: HotlineService) -> None:
     assert any("1–5" in text for _, text in console.sent)
     reply = say(engine, "5 4 5 3 cán bộ nhiệt tình", "100")
     assert reply.decision == "survey"
-    assert hotline.pending_survey("console", "100") is None
+    assert hotline.outbox.pending_survey("console", "100") is None
 
 
 def test_tracking_is_for_the_owner_only(engine: Engine) -> None:

@@ -23,6 +23,7 @@ LEVELS: dict[str, int] = {
     "cchc_bot": 0,  # the package itself (__version__)
     "cchc_bot.settings": 0,
     "cchc_bot.settings_parsers": 0,  # the value parsers the settings specs name
+    "cchc_bot.settings_specs": 0,  # the `CCHC_*` variables as data (parser, default, help)
     "cchc_bot.texts": 0,
     "cchc_bot.vietnamese": 0,
     "cchc_bot.lexicon": 0,
@@ -42,6 +43,7 @@ LEVELS: dict[str, int] = {
     "cchc_bot.evaluation": 2,
     "cchc_bot.kb_service": 2,
     "cchc_bot.hotline": 2,
+    "cchc_bot.hotline_outbox": 2,  # the outbox to citizens (delivery, ratings), the survey
     "cchc_bot.desk": 2,  # the citizen's side of the hotline inside a conversation
     "cchc_bot.broadcast": 2,
     "cchc_bot.broadcast_notices": 2,  # notices: files → database, approve, schedule, cancel

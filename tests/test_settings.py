@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cchc_bot.matching import Thresholds
-from cchc_bot.settings import SPECS, Settings, SettingsError, read_env_file
+from cchc_bot.settings import Settings, SettingsError, read_env_file
+from cchc_bot.settings_specs import SPECS
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
