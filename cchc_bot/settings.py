@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cchc_bot import config_texts
 from cchc_bot.redact import mask_url_password
 from cchc_bot.settings_specs import SPECS
 
@@ -19,7 +20,7 @@ class SettingsError(Exception):
     def __init__(self, problems: list[str]) -> None:
         self.problems = tuple(problems)
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"Cấu hình không hợp lệ ({len(problems)} lỗi):\n{lines}")
+        super().__init__(config_texts.SETTINGS_INVALID.format(count=len(problems), lines=lines))
 
 
 @dataclass(frozen=True)
@@ -106,18 +107,16 @@ class Settings:
                 problems.append(f"{spec.env}={shown}: {exc}")
         if not problems and parsed["choice_threshold"] > parsed["answer_threshold"]:
             problems.append(
-                "CCHC_CHOICE_THRESHOLD phải nhỏ hơn hoặc bằng CCHC_ANSWER_THRESHOLD "
-                f"({parsed['choice_threshold']} > {parsed['answer_threshold']})"
+                config_texts.CHOICE_ABOVE_ANSWER.format(
+                    choice=parsed["choice_threshold"], answer=parsed["answer_threshold"]
+                )
             )
         if (
             not problems
             and parsed["telegram_webhook_url"]
             and not parsed["telegram_webhook_secret"]
         ):
-            problems.append(
-                "CCHC_TELEGRAM_WEBHOOK_SECRET: bắt buộc khi đặt CCHC_TELEGRAM_WEBHOOK_URL "
-                "(chuỗi ngẫu nhiên A-Z a-z 0-9 _ -, ví dụ tạo bằng: openssl rand -hex 32)"
-            )
+            problems.append(config_texts.TELEGRAM_WEBHOOK_NEEDS_SECRET)
         if not problems:
             problems += _zalo_problems(parsed)
         if problems:
@@ -129,14 +128,11 @@ def _zalo_problems(parsed: dict[str, Any]) -> list[str]:
     """Settings that only make sense together (a webhook needs its secret …)."""
     problems = []
     if parsed["zalo_bot_webhook_url"] and not parsed["zalo_bot_webhook_secret"]:
-        problems.append(
-            "CCHC_ZALO_BOT_WEBHOOK_SECRET: bắt buộc khi đặt CCHC_ZALO_BOT_WEBHOOK_URL "
-            "(8–256 ký tự A-Z a-z 0-9 _ -, ví dụ tạo bằng: openssl rand -hex 32)"
-        )
+        problems.append(config_texts.ZALO_BOT_WEBHOOK_NEEDS_SECRET)
     if parsed["zalo_oa_app_id"]:
         for name in ("zalo_oa_secret", "zalo_oa_refresh_token"):
             if not parsed[name]:
-                problems.append(f"CCHC_{name.upper()}: bắt buộc khi đặt CCHC_ZALO_OA_APP_ID")
+                problems.append(config_texts.ZALO_OA_NEEDS.format(env=f"CCHC_{name.upper()}"))
     return problems
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cchc_bot import config_texts
 from cchc_bot.workcalendar import parse_periods
 
 _TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
@@ -20,9 +21,9 @@ def float_0_1(raw: str) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError("phải là một số, ví dụ 0.6") from None
+        raise ValueError(config_texts.NOT_A_NUMBER_06) from None
     if not 0.0 <= value <= 1.0:
-        raise ValueError("phải nằm trong khoảng 0 đến 1")
+        raise ValueError(config_texts.NOT_IN_0_1)
     return value
 
 
@@ -30,9 +31,9 @@ def positive_int(raw: str) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ValueError("phải là số nguyên, ví dụ 30") from None
+        raise ValueError(config_texts.NOT_AN_INTEGER) from None
     if value <= 0:
-        raise ValueError("phải là số nguyên dương")
+        raise ValueError(config_texts.NOT_POSITIVE_INT)
     return value
 
 
@@ -40,16 +41,16 @@ def timezone(raw: str) -> ZoneInfo:
     try:
         return ZoneInfo(raw)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"không biết múi giờ '{raw}'") from exc
+        raise ValueError(config_texts.UNKNOWN_TIMEZONE.format(value=raw)) from exc
 
 
 def positive_float(raw: str) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError("phải là một số, ví dụ 3") from None
+        raise ValueError(config_texts.NOT_A_NUMBER_3) from None
     if value <= 0:
-        raise ValueError("phải lớn hơn 0")
+        raise ValueError(config_texts.NOT_POSITIVE)
     return value
 
 
@@ -61,70 +62,70 @@ def work_hours(raw: str) -> str:
 def log_level(raw: str) -> str:
     level = raw.upper()
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-        raise ValueError("phải là DEBUG, INFO, WARNING, ERROR hoặc CRITICAL")
+        raise ValueError(config_texts.BAD_LOG_LEVEL)
     return level
 
 
 def database_url(raw: str) -> str:
     if "://" not in raw:
-        raise ValueError("phải là URL, ví dụ sqlite:///data/cchc.db hoặc postgresql://…")
+        raise ValueError(config_texts.BAD_DATABASE_URL)
     return raw
 
 
 def telegram_token(raw: str) -> str:
     if raw and not _TOKEN.fullmatch(raw):
-        raise ValueError("không đúng dạng mã bot của @BotFather (123456:ABC…)")
+        raise ValueError(config_texts.BAD_TELEGRAM_TOKEN)
     return raw
 
 
 def http_url(raw: str) -> str:
     if raw and not raw.startswith(("http://", "https://")):
-        raise ValueError("phải là URL bắt đầu bằng http:// hoặc https://")
+        raise ValueError(config_texts.BAD_HTTP_URL)
     return raw
 
 
 def webhook_secret(raw: str) -> str:
     if raw and not _SECRET.fullmatch(raw):
-        raise ValueError("1–256 ký tự, chỉ gồm A-Z a-z 0-9 _ -")
+        raise ValueError(config_texts.BAD_WEBHOOK_SECRET)
     return raw
 
 
 def opaque(raw: str) -> str:
     """A token or key copied from a console: any characters but spaces and slashes."""
     if raw and re.search(r"[\s/]", raw):
-        raise ValueError("không được chứa khoảng trắng hoặc dấu /")
+        raise ValueError(config_texts.BAD_OPAQUE)
     return raw
 
 
 def zalo_secret(raw: str) -> str:
     if raw and not _ZALO_SECRET.fullmatch(raw):
-        raise ValueError("8–256 ký tự, chỉ gồm A-Z a-z 0-9 _ -")
+        raise ValueError(config_texts.BAD_ZALO_SECRET)
     return raw
 
 
 def url_path(raw: str) -> str:
     if not raw.startswith("/") or re.search(r"[\s?#]", raw):
-        raise ValueError("phải là đường dẫn bắt đầu bằng /, ví dụ /zalo/oa/webhook")
+        raise ValueError(config_texts.BAD_URL_PATH)
     return raw
 
 
 def paid_route(raw: str) -> str:
     value = raw.lower()
     if value not in _PAID_ROUTES:
-        raise ValueError("phải là off, transaction hoặc promotion")
+        raise ValueError(config_texts.BAD_PAID_ROUTE)
     return value
 
 
 def chat_id(raw: str) -> str:
     if raw and not re.fullmatch(r"-?\d+", raw):
-        raise ValueError("phải là số (mã nhóm Telegram, ví dụ -1001234567890)")
+        raise ValueError(config_texts.BAD_CHAT_ID)
     return raw
 
 
 def id_list(raw: str) -> tuple[int, ...]:
     parts = [p.strip() for p in raw.split(",") if p.strip()]
     if not all(re.fullmatch(r"\d+", p) for p in parts):
-        raise ValueError("phải là các mã số người dùng cách nhau bằng dấu phẩy, ví dụ 111,222")
+        raise ValueError(config_texts.BAD_ID_LIST)
     return tuple(int(p) for p in parts)
 
 
@@ -132,9 +133,9 @@ def port(raw: str) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ValueError("phải là số cổng, ví dụ 8080") from None
+        raise ValueError(config_texts.NOT_A_PORT) from None
     if not 0 <= value <= 65535:
-        raise ValueError("phải nằm trong khoảng 0–65535")
+        raise ValueError(config_texts.PORT_OUT_OF_RANGE)
     return value
 
 
@@ -142,7 +143,7 @@ def rate(raw: str) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError("phải là một số, ví dụ 30 (0 = không giới hạn)") from None
+        raise ValueError(config_texts.NOT_A_RATE) from None
     if value < 0:
-        raise ValueError("không được âm")
+        raise ValueError(config_texts.NEGATIVE)
     return value

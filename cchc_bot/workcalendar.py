@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from cchc_bot import config_texts
+
 DEFAULT_PERIODS: tuple[tuple[time, time], ...] = ((time(7), time(11)), (time(13), time(17)))
 _MAX_DAYS = 3660  # ten years of calendar: any due date beyond that is a configuration error
 
@@ -18,22 +20,20 @@ def parse_periods(text: str) -> tuple[tuple[time, time], ...]:
     for part in text.split(","):
         start, sep, end = part.strip().partition("-")
         if not sep:
-            raise ValueError(f"'{part.strip()}' phải có dạng HH:MM-HH:MM")
+            raise ValueError(config_texts.PERIOD_NO_DASH.format(period=part.strip()))
         try:
             a, b = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
         except ValueError:
-            raise ValueError(
-                f"'{part.strip()}' phải có dạng HH:MM-HH:MM, ví dụ 07:00-11:00"
-            ) from None
+            raise ValueError(config_texts.PERIOD_BAD_TIME.format(period=part.strip())) from None
         if a >= b:
-            raise ValueError(f"'{part.strip()}': giờ bắt đầu phải trước giờ kết thúc")
+            raise ValueError(config_texts.PERIOD_BACKWARDS.format(period=part.strip()))
         periods.append((a, b))
     periods.sort()
     for (_, end), (start, _) in pairwise(periods):
         if start < end:
-            raise ValueError("các khoảng giờ làm việc không được chồng lên nhau")
+            raise ValueError(config_texts.PERIODS_OVERLAP)
     if not periods:
-        raise ValueError("cần ít nhất một khoảng giờ làm việc")
+        raise ValueError(config_texts.PERIODS_NONE)
     return tuple(periods)
 
 

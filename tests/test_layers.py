@@ -30,6 +30,8 @@ LEVELS: dict[str, int] = {
     "cchc_bot.redact": 0,
     "cchc_bot.report_texts": 0,  # Vietnamese labels and number formats of reports/exports
     "cchc_bot.cli_texts": 0,  # Vietnamese the staff command line prints (eval, kb, db, queue…)
+    "cchc_bot.kb_texts": 0,  # Vietnamese of kb check and the loader (a KB editor reads it)
+    "cchc_bot.config_texts": 0,  # Vietnamese configuration errors (CCHC_*, working hours)
     "cchc_bot.messages": 0,  # Incoming / Reply, shared by every layer
     "cchc_bot.memory": 0,  # malloc_trim after large index builds (used by matching)
     "cchc_bot.workcalendar": 0,  # working hours and holidays (hotline due times)

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
+from cchc_bot import kb_texts
 from cchc_bot.knowledge.entries import ParsedEntry
 from cchc_bot.knowledge.model import Source
 from cchc_bot.knowledge.problems import Problems
@@ -20,7 +21,7 @@ def check_unique_ids(parsed: Sequence[ParsedEntry], problems: Problems) -> dict[
         if e.id in first:
             other = first[e.id].entry.source
             problems.error(
-                f"id '{e.id}' bị trùng: đã được dùng cho mục ở {other}",
+                kb_texts.DUPLICATE_ID.format(id=e.id, other=other),
                 e.source.file,
                 p.key_lines.get("id", e.source.line),
                 e.id,
@@ -41,8 +42,7 @@ def check_unique_questions(
             norm = normalizer.normalize(question)
             if not norm:
                 problems.warning(
-                    f"câu hỏi '{question}' không còn từ nào sau khi chuẩn hoá (chỉ gồm dấu "
-                    "câu hoặc từ đệm như 'ạ', 'xin chào'), nên bot sẽ không bao giờ khớp được",
+                    kb_texts.QUESTION_EMPTY_AFTER_NORMALISING.format(question=question),
                     e.source.file,
                     line,
                     e.id,
@@ -54,18 +54,11 @@ def check_unique_questions(
                 continue
             other_id, other = seen[norm]
             if other_id == e.id:
-                clash = (
-                    f"trùng với câu hỏi ở dòng {other.line} của chính mục này (sau khi chuẩn hoá "
-                    f"đều là '{norm}'); bot đã tự hiểu cách viết không dấu và viết tắt, "
-                    "hãy xoá bớt một câu"
-                )
+                clash = kb_texts.SAME_ENTRY_CLASH.format(line=other.line, norm=norm)
             else:
-                clash = (
-                    f"trùng với câu hỏi của mục '{other_id}' ở {other} (sau khi chuẩn hoá "
-                    f"đều là '{norm}'); bot không biết chọn mục nào, hãy sửa hoặc gộp hai mục"
-                )
+                clash = kb_texts.OTHER_ENTRY_CLASH.format(other_id=other_id, other=other, norm=norm)
             problems.error(
-                f"câu hỏi '{question}' {clash}",
+                kb_texts.QUESTION_CLASH.format(question=question, clash=clash),
                 e.source.file,
                 line,
                 e.id,
@@ -74,7 +67,7 @@ def check_unique_questions(
 
 def _did_you_mean(ref: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.75)
-    return f" — có phải ý bạn là '{close[0]}'?" if close else ""
+    return kb_texts.DID_YOU_MEAN.format(close=close[0]) if close else ""
 
 
 def check_see_also(
@@ -86,7 +79,7 @@ def check_see_also(
         for ref, line in zip(e.see_also, p.see_also_lines, strict=True):
             if ref not in ids:
                 problems.error(
-                    f"'see_also' trỏ tới id '{ref}' không tồn tại{_did_you_mean(ref, ids)}",
+                    kb_texts.SEE_ALSO_UNKNOWN.format(ref=ref, hint=_did_you_mean(ref, ids)),
                     e.source.file,
                     line,
                     e.id,
@@ -100,8 +93,7 @@ def check_golden_ids(
     for ref, where in refs:
         if ref not in ids:
             problems.error(
-                f"câu hỏi mẫu mong đợi id '{ref}' nhưng không có mục nào mang id này"
-                + _did_you_mean(ref, ids),
+                kb_texts.GOLDEN_UNKNOWN.format(ref=ref, hint=_did_you_mean(ref, ids)),
                 where.file,
                 where.line,
                 ref,
@@ -117,28 +109,28 @@ def check_freshness(
         file, line = e.source.file, e.source.line
         if e.valid_until is not None and e.valid_until < today:
             problems.warning(
-                f"mục đã hết hiệu lực từ {e.valid_until:%d/%m/%Y} ('valid_until'); "
-                "bot sẽ không dùng mục này để trả lời",
+                kb_texts.EXPIRED.format(until=e.valid_until),
                 file,
                 p.key_lines.get("valid_until", line),
                 e.id,
             )
         if e.reviewed is None:
-            problems.warning("mục chưa có ngày rà soát 'reviewed'", file, line, e.id)
+            problems.warning(kb_texts.NOT_REVIEWED, file, line, e.id)
         elif e.reviewed > today:
             problems.error(
-                f"ngày rà soát 'reviewed' ({e.reviewed}) nằm ở tương lai",
+                kb_texts.REVIEWED_IN_FUTURE.format(reviewed=e.reviewed),
                 file,
                 p.key_lines.get("reviewed", line),
                 e.id,
             )
         elif (age := (today - e.reviewed).days) > review_max_age_days:
             problems.warning(
-                f"mục đã {age} ngày chưa được rà soát lại (lần cuối {e.reviewed:%d/%m/%Y}, "
-                f"hạn {review_max_age_days} ngày)",
+                kb_texts.REVIEW_STALE.format(
+                    age=age, reviewed=e.reviewed, limit=review_max_age_days
+                ),
                 file,
                 p.key_lines.get("reviewed", line),
                 e.id,
             )
         if e.procedure is not None and not e.procedure.legal_basis:
-            problems.warning("thủ tục chưa ghi căn cứ pháp lý 'legal_basis'", file, line, e.id)
+            problems.warning(kb_texts.NO_LEGAL_BASIS, file, line, e.id)

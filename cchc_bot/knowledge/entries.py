@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from cchc_bot import kb_texts
 from cchc_bot.knowledge.model import (
     Entry,
     EntryKind,
@@ -44,7 +45,6 @@ PROCEDURE_KEYS = (
 ONLINE_KEYS = ("level", "url", "note")
 LINK_KEYS = ("title", "url")
 _ANSWER_FIELDS = ("summary", "documents", "steps", "where")
-_WHAT = {"faq": "mục hỏi đáp", "procedure": "thủ tục"}
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,9 @@ def read_topic_file(root_node: Node, key: str, kind: EntryKind, reader: Reader) 
     """Read one faq/ or procedures/ file; every problem goes to the reader's sink."""
     out = TopicFile()
     if is_null(root_node):
-        reader.error(
-            None, "tệp rỗng: cần hai trường 'topic' (tên chủ đề) và 'entries' (danh sách mục)"
-        )
+        reader.error(None, kb_texts.TOPIC_EMPTY)
         return out
-    fields = reader.mapping(root_node, "tệp chủ đề", TOPIC_KEYS, required=TOPIC_KEYS)
+    fields = reader.mapping(root_node, kb_texts.TOPIC_FILE, TOPIC_KEYS, required=TOPIC_KEYS)
     if fields is None:
         return out
     title = reader.text(fields, "topic", required=True)
@@ -82,7 +80,7 @@ def read_topic_file(root_node: Node, key: str, kind: EntryKind, reader: Reader) 
     if entries_node is not None:
         items = [] if is_null(entries_node) else reader.sequence(entries_node, "'entries'")
     if items is not None and not items:
-        reader.warning(entries_node, "tệp chủ đề chưa có mục nào")
+        reader.warning(entries_node, kb_texts.TOPIC_NO_ENTRIES)
     for item in items or ():
         parsed = read_entry(item, kind, key, reader)
         if parsed is not None:
@@ -105,7 +103,7 @@ def _peek_id(node: Node) -> str | None:
 def read_entry(node: Node, kind: EntryKind, topic: str, reader: Reader) -> ParsedEntry | None:
     """One entry; None when it has no usable id (its other problems are still reported)."""
     entry_reader = reader.for_entry(_peek_id(node))
-    what = _WHAT[kind]
+    what = kb_texts.ENTRY_KINDS[kind]
     known = FAQ_KEYS if kind == "faq" else PROCEDURE_KEYS
     required = ("id", "questions", "answer") if kind == "faq" else ("id", "questions")
     fields = entry_reader.mapping(node, what, known, required)
@@ -116,8 +114,7 @@ def read_entry(node: Node, kind: EntryKind, topic: str, reader: Reader) -> Parse
     if entry_id is not None and not ID_PATTERN.match(entry_id):
         r.error(
             fields.values["id"],
-            f"id '{entry_id}' không đúng dạng: chỉ dùng chữ thường không dấu, số và dấu gạch "
-            "ngang (ví dụ: cap-ban-sao-van-bang)",
+            kb_texts.BAD_ENTRY_ID.format(id=entry_id),
         )
     questions = _text_items(r, fields, "questions", required=True)
     see_also = _text_items(r, fields, "see_also")
@@ -128,7 +125,7 @@ def read_entry(node: Node, kind: EntryKind, topic: str, reader: Reader) -> Parse
     if valid_from and valid_until and valid_from > valid_until:
         r.error(
             fields.values["valid_until"],
-            f"'valid_until' ({valid_until}) đứng trước 'valid_from' ({valid_from})",
+            kb_texts.VALID_UNTIL_BEFORE_FROM.format(until=valid_until, since=valid_from),
         )
     links = _read_links(r, fields)
     tags = r.text_list(fields, "tags")
@@ -177,8 +174,7 @@ def _read_procedure(r: Reader, fields: Fields) -> ProcedureFields:
     if code is not None and not CODE_PATTERN.match(code):
         r.error(
             fields.values["code"],
-            f"mã thủ tục '{code}' không đúng dạng mã quốc gia (ví dụ 1.005142 hoặc 2.001914); "
-            "nếu chưa có mã, hãy để 'code: null'",
+            kb_texts.BAD_PROCEDURE_CODE.format(code=code),
         )
     proc = ProcedureFields(
         code=code,
@@ -197,8 +193,9 @@ def _read_procedure(r: Reader, fields: Fields) -> ProcedureFields:
     if not any(getattr(proc, name) for name in _ANSWER_FIELDS):
         r.error(
             fields.node,
-            "thủ tục chưa có nội dung trả lời: cần ít nhất một trong các trường "
-            + ", ".join(f"'{name}'" for name in _ANSWER_FIELDS),
+            kb_texts.PROCEDURE_NO_ANSWER.format(
+                fields=", ".join(f"'{name}'" for name in _ANSWER_FIELDS)
+            ),
         )
     return proc
 
@@ -226,10 +223,10 @@ def _read_links(r: Reader, fields: Fields) -> tuple[Link, ...]:
     links: list[Link] = []
     for item in items or ():
         if isinstance(item, ScalarNode):
-            url = r.scalar_text(item, "liên kết", required=True)
+            url = r.scalar_text(item, kb_texts.LINK, required=True)
             title = url
         else:
-            link = r.mapping(item, "liên kết", LINK_KEYS, required=("url",))
+            link = r.mapping(item, kb_texts.LINK, LINK_KEYS, required=("url",))
             if link is None:
                 continue
             url = r.text(link, "url", required=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from yaml import Mark
 from yaml.nodes import Node, ScalarNode
 
+from cchc_bot import kb_texts
 from cchc_bot.knowledge.checks import (
     check_freshness,
     check_golden_ids,
@@ -80,7 +81,7 @@ def check_knowledge(
     today = today or date.today()
     problems = Problems()
     if not folder.is_dir():
-        problems.error(f"không tìm thấy thư mục tri thức '{folder}'")
+        problems.error(kb_texts.NO_FOLDER.format(folder=folder))
         return CheckReport(problems.errors, problems.warnings, None)
 
     agency = None
@@ -90,9 +91,8 @@ def check_knowledge(
         if node is not None:
             agency = read_agency(node, Reader(problems, AGENCY_FILE))
     else:
-        hint = " (đang có agency.yml: hãy đổi tên thành agency.yaml)"
-        has_yml = (folder / "agency.yml").is_file()
-        problems.error(f"thiếu tệp bắt buộc {AGENCY_FILE}{hint if has_yml else ''}", AGENCY_FILE)
+        hint = kb_texts.AGENCY_YML_HINT if (folder / "agency.yml").is_file() else ""
+        problems.error(kb_texts.MISSING_AGENCY.format(file=AGENCY_FILE, hint=hint), AGENCY_FILE)
 
     syn_reader = Reader(problems, SYNONYMS_FILE)
     syn_node = _optional_yaml(folder, SYNONYMS_FILE, problems)
@@ -155,23 +155,21 @@ def _read_topics(folder: Path, problems: Problems) -> tuple[list[Topic], list[Pa
         directory = folder / sub
         if not directory.is_dir():
             if directory.exists():
-                problems.warning(f"'{sub}' phải là một thư mục; đã bỏ qua", sub)
+                problems.warning(kb_texts.NOT_A_FOLDER.format(folder=sub), sub)
             continue
         for path in sorted(directory.iterdir(), key=lambda p: p.name):
             rel = f"{sub}/{path.name}"
             if path.name.startswith("."):
                 continue
             if path.is_dir():
-                problems.warning("thư mục con không được đọc; hãy để tệp ngay trong " + sub, rel)
+                problems.warning(kb_texts.SUBFOLDER_IGNORED.format(folder=sub), rel)
                 continue
             if path.suffix.lower() not in YAML_SUFFIXES:
-                problems.warning("không phải tệp YAML (.yaml/.yml); đã bỏ qua", rel)
+                problems.warning(kb_texts.NOT_YAML, rel)
                 continue
             key = f"{sub}/{path.stem}"
             if key in seen_keys:
-                problems.error(
-                    f"trùng tên chủ đề với tệp {seen_keys[key]}; hãy đổi tên một tệp", rel
-                )
+                problems.error(kb_texts.DUPLICATE_TOPIC.format(other=seen_keys[key]), rel)
                 continue
             seen_keys[key] = rel
             node = read_yaml(path, rel, problems)
@@ -189,7 +187,7 @@ def load_golden(path: str | Path, knowledge: KnowledgeBase) -> tuple[GoldenCase,
     file = Path(path)
     problems = Problems()
     if not file.is_file():
-        problems.error(f"không tìm thấy tệp câu hỏi mẫu '{file}'")
+        problems.error(kb_texts.NO_GOLDEN_FILE.format(file=file))
         raise KnowledgeError(problems.errors)
     node = read_yaml(file, file.name, problems)
     golden = read_golden(node, Reader(problems, file.name)) if node is not None else GoldenFile()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from yaml.nodes import Node
 
+from cchc_bot import kb_texts
 from cchc_bot.knowledge.entries import ID_PATTERN, _read_links
 from cchc_bot.knowledge.model import Link, Source
 from cchc_bot.knowledge.problems import KnowledgeError, Problem, Problems
@@ -87,7 +88,7 @@ def check_notices(root: str | Path) -> NoticesReport:
             if path.name.startswith(".") or path.suffix.lower() == ".md":
                 continue
             if path.is_dir() or path.suffix.lower() not in _YAML_SUFFIXES:
-                problems.warning("không phải tệp YAML (.yaml/.yml); đã bỏ qua", rel)
+                problems.warning(kb_texts.NOT_YAML, rel)
                 continue
             node = read_yaml(path, rel, problems)
             if node is not None:
@@ -97,7 +98,7 @@ def check_notices(root: str | Path) -> NoticesReport:
         first = seen.setdefault(notice.id, notice)
         if first is not notice and notice.source is not None:
             problems.error(
-                f"trùng id với bản tin ở {first.source}",
+                kb_texts.DUPLICATE_NOTICE.format(other=first.source),
                 notice.source.file,
                 notice.source.line,
                 notice.id,
@@ -117,7 +118,7 @@ def load_notices(root: str | Path) -> tuple[Notice, ...]:
 def _read_file(node: Node, r: Reader) -> list[Notice]:
     if is_null(node):
         return []
-    fields = r.mapping(node, "tệp bản tin", FILE_KEYS, required=("year", "notices"))
+    fields = r.mapping(node, kb_texts.NOTICE_FILE, FILE_KEYS, required=("year", "notices"))
     if fields is None:
         return []
     year = _int(r, fields.get("year"), "'year'", 2000, 2100)
@@ -132,24 +133,30 @@ def _read_file(node: Node, r: Reader) -> list[Notice]:
 
 
 def _read_notice(node: Node, r: Reader, year: int | None, plan: str | None) -> Notice | None:
-    fields = r.mapping(node, "bản tin", NOTICE_KEYS, required=NOTICE_REQUIRED)
+    fields = r.mapping(node, kb_texts.NOTICE, NOTICE_KEYS, required=NOTICE_REQUIRED)
     if fields is None:
         return None
     notice_id = r.text(fields, "id", required=True)
     er = r.for_entry(notice_id)
     if notice_id is not None and not ID_PATTERN.match(notice_id):
-        er.error(fields.values["id"], f"id '{notice_id}' phải viết thường, không dấu, nối bằng '-'")
+        er.error(fields.values["id"], kb_texts.BAD_NOTICE_ID.format(id=notice_id))
     month = _int(er, fields.get("month"), "'month'", 1, 12)
     day = _day(er, fields.get("day"))
     time = _time(er, fields.get("time"))
     topics = er.text_list(fields, "topics", required=True)
     for topic, item in zip(topics, _items(fields.get("topics")), strict=False):
         if topic not in NOTICE_TOPICS:
-            er.error(item, f"chủ đề '{topic}' không có; chọn trong: {', '.join(NOTICE_TOPICS)}")
+            er.error(
+                item,
+                kb_texts.UNKNOWN_NOTICE_TOPIC.format(topic=topic, topics=", ".join(NOTICE_TOPICS)),
+            )
     title = er.text(fields, "title", required=True)
     text = er.text(fields, "text", required=True)
     if text is not None and len(text) > MAX_NOTICE_CHARS:
-        er.error(fields.values["text"], f"'text' dài {len(text)} ký tự, tối đa {MAX_NOTICE_CHARS}")
+        er.error(
+            fields.values["text"],
+            kb_texts.NOTICE_TOO_LONG.format(length=len(text), limit=MAX_NOTICE_CHARS),
+        )
     links = _read_links(er, fields)
     if None in (notice_id, title, text) or not topics:
         return None
@@ -180,7 +187,7 @@ def _int(r: Reader, node: Node | None, what: str, low: int, high: int) -> int | 
     if text is None:
         return None
     if not text.isdigit() or not low <= int(text) <= high:
-        r.error(node, f"{what} = '{text}' phải là số nguyên từ {low} đến {high}")
+        r.error(node, kb_texts.BAD_INTEGER.format(what=what, text=text, low=low, high=high))
         return None
     return int(text)
 
@@ -194,7 +201,7 @@ def _day(r: Reader, node: Node | None) -> int | str | None:
     if text.lower() == LAST_DAY:
         return LAST_DAY
     if not text.isdigit() or not 1 <= int(text) <= 28:
-        r.error(node, f"'day' = '{text}' phải từ 1 đến 28, hoặc 'last' (ngày cuối tháng)")
+        r.error(node, kb_texts.BAD_DAY.format(text=text))
         return None
     return int(text)
 
@@ -206,8 +213,6 @@ def _time(r: Reader, node: Node | None) -> str | None:
     if text is None:
         return None
     if not _TIME.match(text):
-        r.error(
-            node, f"'time' = '{text}' phải có dạng \"HH:MM\" (ví dụ \"08:00\", trong ngoặc kép)"
-        )
+        r.error(node, kb_texts.BAD_TIME.format(text=text))
         return None
     return text

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+from cchc_bot import kb_texts
 
-_LABELS: dict[str, str] = {"error": "lỗi", "warning": "cảnh báo"}
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Problem:
 
     def __str__(self) -> str:
         parts = [p for p in (self.location, f"[{self.entry_id}]" if self.entry_id else "") if p]
-        parts.append(f"{_LABELS[self.severity]}: {self.message}")
+        parts.append(f"{kb_texts.SEVERITY_LABELS[self.severity]}: {self.message}")
         return " ".join(parts)
 
 
@@ -43,7 +43,7 @@ class KnowledgeError(Exception):
 
     def __str__(self) -> str:
         errors = [p for p in self.problems if p.severity == "error"]
-        head = f"Kho tri thức có {len(errors)} lỗi, chưa thể nạp:"
+        head = kb_texts.CANNOT_LOAD.format(count=len(errors))
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
+from cchc_bot import kb_texts
 from cchc_bot.knowledge.model import Agency, GoldenCase, Holiday, Source, Synonyms
 from cchc_bot.knowledge.yaml_nodes import Reader, describe, is_null, line_of
 from cchc_bot.vietnamese import Normalizer, tokenize
@@ -33,7 +34,7 @@ HOLIDAY_KEYS = ("date", "name")
 def read_agency(node: Node, r: Reader) -> Agency | None:
     """agency.yaml → Agency; None when a required value is missing or the shape is wrong."""
     if is_null(node):
-        r.error(None, "tệp rỗng: cần ít nhất 'name', 'short_name' và 'hotline'")
+        r.error(None, kb_texts.AGENCY_EMPTY)
         return None
     fields = r.mapping(node, "agency.yaml", AGENCY_KEYS, AGENCY_REQUIRED)
     if fields is None:
@@ -93,14 +94,12 @@ def _read_related(node: Node | None, r: Reader) -> tuple[tuple[str, ...], ...]:
     groups: list[tuple[str, ...]] = []
     for item in r.sequence(node, "'related'") or ():
         if not isinstance(item, SequenceNode):
-            r.error(
-                item, f"mỗi nhóm trong 'related' phải là một danh sách, không phải {describe(item)}"
-            )
+            r.error(item, kb_texts.RELATED_NOT_LIST.format(kind=describe(item)))
             continue
-        words = [r.scalar_text(sub, "từ trong nhóm 'related'", required=True) for sub in item.value]
+        words = [r.scalar_text(sub, kb_texts.RELATED_WORD, required=True) for sub in item.value]
         group = tuple(w for w in words if w)
         if len(group) < 2:
-            r.error(item, "mỗi nhóm trong 'related' cần ít nhất hai từ")
+            r.error(item, kb_texts.RELATED_TOO_SHORT)
             continue
         groups.append(group)
     return tuple(groups)
@@ -116,7 +115,7 @@ def _read_group(
     """One `canonical: [variants]` line; problems are reported, bad variants dropped."""
     canonical_key = _fold_key(canonical)
     if not canonical_key:
-        r.error(key_node, f"cụm từ chuẩn '{canonical}' rỗng hoặc không có chữ nào")
+        r.error(key_node, kb_texts.CANONICAL_EMPTY.format(canonical=canonical))
         return None
     phrase_lines.setdefault(canonical_key, line_of(key_node))
     if is_null(node):
@@ -124,8 +123,7 @@ def _read_group(
     if not isinstance(node, SequenceNode):
         r.error(
             node,
-            f"các cách viết khác của '{canonical}' phải là một danh sách, "
-            f"ví dụ [{canonical}, ...], nhưng đang là {describe(node)}",
+            kb_texts.VARIANTS_NOT_LIST.format(canonical=canonical, kind=describe(node)),
         )
         return None
     variants: list[str] = []
@@ -133,19 +131,22 @@ def _read_group(
     for item in node.value:
         if not isinstance(item, ScalarNode) or is_null(item):
             r.error(
-                item, f"cách viết khác của '{canonical}' phải là chữ, không phải {describe(item)}"
+                item, kb_texts.VARIANT_NOT_TEXT.format(canonical=canonical, kind=describe(item))
             )
             continue
         variant = str(item.value).strip()
         key = _fold_key(variant)
         if not key:
-            r.error(item, f"cách viết khác của '{canonical}' rỗng hoặc không có chữ nào")
+            r.error(item, kb_texts.VARIANT_EMPTY.format(canonical=canonical))
             continue
         if key == canonical_key:
             continue
         if key in seen:
             r.warning(
-                item, f"'{variant}' được ghi hai lần cho '{canonical}' (đã có ở dòng {seen[key]})"
+                item,
+                kb_texts.VARIANT_TWICE.format(
+                    variant=variant, canonical=canonical, first=seen[key]
+                ),
             )
             continue
         seen[key] = line_of(item)
@@ -165,8 +166,7 @@ def check_synonyms_stable(found: SynonymsFile, r: Reader) -> Normalizer:
                 continue
             r.error(
                 found.phrase_lines.get(phrase),
-                f"từ đồng nghĩa lòng vòng: '{phrase}' được thay bằng một cụm mà cụm đó lại bị "
-                "thay tiếp; mỗi cụm từ chuẩn không được là cách viết khác của nhóm khác",
+                kb_texts.SYNONYM_LOOP.format(phrase=phrase),
             )
     return normalizer
 
@@ -183,7 +183,7 @@ def read_golden(node: Node, r: Reader) -> GoldenFile:
     if is_null(node):
         return out
     for item in r.sequence(node, "golden.yaml") or ():
-        fields = r.mapping(item, "câu hỏi mẫu", GOLDEN_KEYS, GOLDEN_KEYS)
+        fields = r.mapping(item, kb_texts.GOLDEN_QUESTION, GOLDEN_KEYS, GOLDEN_KEYS)
         if fields is None:
             continue
         question = r.text(fields, "q", required=True)
@@ -219,7 +219,7 @@ def read_holidays(node: Node, r: Reader) -> tuple[Holiday, ...]:
     out: list[Holiday] = []
     seen: dict[object, int] = {}
     for item in r.sequence(fields.get("holidays"), "'holidays'") or ():
-        entry = r.mapping(item, "ngày nghỉ", HOLIDAY_KEYS, HOLIDAY_KEYS)
+        entry = r.mapping(item, kb_texts.HOLIDAY, HOLIDAY_KEYS, HOLIDAY_KEYS)
         if entry is None:
             continue
         day = r.date(entry, "date")
@@ -227,7 +227,7 @@ def read_holidays(node: Node, r: Reader) -> tuple[Holiday, ...]:
         if day is None or name is None:
             continue
         if day in seen:
-            r.error(item, f"ngày {day.isoformat()} đã được ghi ở dòng {seen[day]}")
+            r.error(item, kb_texts.HOLIDAY_TWICE.format(day=day.isoformat(), first=seen[day]))
             continue
         seen[day] = line_of(item)
         out.append(Holiday(day, name))

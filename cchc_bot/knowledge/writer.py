@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from cchc_bot import kb_texts
 from cchc_bot.knowledge.loader import check_knowledge, load_knowledge
 from cchc_bot.knowledge.problems import KnowledgeError, Problem
 
@@ -52,7 +53,7 @@ def add_question(folder: str | Path, entry_id: str, question: str, *, comment: s
     folder = Path(folder)
     entry = load_knowledge(folder).by_id().get(entry_id)
     if entry is None:
-        raise _fail(f"không có mục '{entry_id}'", entry_id=entry_id)
+        raise _fail(kb_texts.NO_ENTRY.format(id=entry_id), entry_id=entry_id)
     path = folder / entry.source.file
     text = path.read_text(encoding="utf-8")
     root = yaml.compose(text)
@@ -64,7 +65,7 @@ def add_question(folder: str | Path, entry_id: str, question: str, *, comment: s
             questions = _mapping_value(item, "questions")
     if not isinstance(questions, SequenceNode) or questions.flow_style or not questions.value:
         raise _fail(
-            "danh sách 'questions' của mục này không viết dạng gạch đầu dòng; hãy thêm thủ công",
+            kb_texts.QUESTIONS_NOT_BLOCK,
             entry.source.file,
             entry_id,
         )
@@ -109,12 +110,12 @@ def add_faq_entry(
         root = yaml.compose(text)
         entries = _mapping_value(root, "entries") if isinstance(root, MappingNode) else None
         if not isinstance(entries, SequenceNode):
-            raise _fail("tệp chủ đề không có danh sách 'entries'", relative)
+            raise _fail(kb_texts.TOPIC_NO_ENTRIES_LIST, relative)
         last_key = root.value[-1][0]
         if entries.flow_style and entries.value:
-            raise _fail("'entries' viết trên một dòng; hãy thêm thủ công", relative)
+            raise _fail(kb_texts.ENTRIES_FLOW, relative)
         if not (isinstance(last_key, ScalarNode) and last_key.value == "entries"):
-            raise _fail("'entries' phải là khóa cuối cùng của tệp để thêm tự động", relative)
+            raise _fail(kb_texts.ENTRIES_NOT_LAST, relative)
         if entries.flow_style:  # `entries: []`
             text = text[: entries.start_mark.index] + text[entries.end_mark.index :]
         new_text = text.rstrip("\n") + "\n" + "\n".join(body)

@@ -19,13 +19,14 @@ from urllib.parse import urlsplit
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from cchc_bot import kb_texts
 from cchc_bot.knowledge.problems import Problems
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULL_TAG = "tag:yaml.org,2002:null"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)*$")
-_KINDS = {MappingNode: "một bảng (khóa: giá trị)", SequenceNode: "một danh sách"}
+_KINDS = {MappingNode: kb_texts.KIND_MAPPING, SequenceNode: kb_texts.KIND_SEQUENCE}
 
 
 def line_of(node: Node) -> int:
@@ -40,8 +41,8 @@ def is_null(node: Node) -> bool:
 def describe(node: Node) -> str:
     """What a node is, in words an editor understands."""
     if is_null(node):
-        return "để trống"
-    return _KINDS.get(type(node), "một giá trị đơn")
+        return kb_texts.KIND_EMPTY
+    return _KINDS.get(type(node), kb_texts.KIND_SCALAR)
 
 
 def read_yaml(path: Path, file: str, problems: Problems) -> Node | None:
@@ -52,12 +53,10 @@ def read_yaml(path: Path, file: str, problems: Problems) -> Node | None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.error(
-            f"tệp không phải văn bản UTF-8 ({exc.reason}); hãy lưu lại với mã UTF-8", file
-        )
+        problems.error(kb_texts.NOT_UTF8.format(reason=exc.reason), file)
         return None
     except OSError as exc:
-        problems.error(f"không đọc được tệp: {exc.strerror or exc}", file)
+        problems.error(kb_texts.UNREADABLE.format(error=exc.strerror or exc), file)
         return None
     try:
         node = yaml.compose(text, Loader=_LOADER)
@@ -69,12 +68,12 @@ def read_yaml(path: Path, file: str, problems: Problems) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         detail = "; ".join(str(x) for x in (exc.context, exc.problem) if x)
         problems.error(
-            f"lỗi cú pháp YAML ({detail}); kiểm tra thụt lề, dấu ':' và dấu ngoặc kép",
+            kb_texts.YAML_SYNTAX_AT.format(detail=detail),
             file,
             mark.line + 1 if mark else None,
         )
     except yaml.YAMLError as exc:
-        problems.error(f"lỗi cú pháp YAML: {exc}", file)
+        problems.error(kb_texts.YAML_SYNTAX.format(error=exc), file)
     return None
 
 
@@ -91,17 +90,17 @@ def parse_iso_date(text: str) -> date | None:
 def url_problem(url: str) -> str | None:
     """Why `url` is not a usable http(s) link, or None when it is fine."""
     if any(ch.isspace() for ch in url):
-        return f"đường dẫn '{url}' chứa khoảng trắng"
+        return kb_texts.URL_SPACES.format(url=url)
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
         _ = parts.port
     except ValueError:
-        return f"đường dẫn '{url}' không hợp lệ"
+        return kb_texts.URL_INVALID.format(url=url)
     if parts.scheme not in ("http", "https"):
-        return f"đường dẫn '{url}' phải bắt đầu bằng http:// hoặc https://"
+        return kb_texts.URL_NOT_HTTP.format(url=url)
     if not host or not _HOST.match(host):
-        return f"đường dẫn '{url}' thiếu tên miền hợp lệ"
+        return kb_texts.URL_NO_HOST.format(url=url)
     return None
 
 
@@ -147,20 +146,18 @@ class Reader:
     ) -> Fields | None:
         """Check that `node` is a mapping with string keys, no duplicates, no unknown keys."""
         if not isinstance(node, MappingNode):
-            self.error(
-                node, f"{what} phải là một bảng (khóa: giá trị), nhưng đang là {describe(node)}"
-            )
+            self.error(node, kb_texts.NOT_A_MAPPING.format(what=what, kind=describe(node)))
             return None
         values: dict[str, Node] = {}
         keys: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or is_null(key_node):
-                self.error(key_node, f"khóa không hợp lệ trong {what}: khóa phải là một chữ")
+                self.error(key_node, kb_texts.BAD_KEY.format(what=what))
                 continue
             key = key_node.value
             if key in keys:
                 first = line_of(keys[key])
-                self.error(key_node, f"trường '{key}' bị lặp lại (đã có ở dòng {first})")
+                self.error(key_node, kb_texts.DUPLICATE_KEY.format(key=key, first=first))
                 continue
             if known is not None and key not in known:
                 self.error(key_node, unknown_key_message(key, known, what))
@@ -169,15 +166,14 @@ class Reader:
             values[key] = value_node
         for key in required:
             if key not in values:
-                self.error(node, f"thiếu trường bắt buộc '{key}' trong {what}")
+                self.error(node, kb_texts.MISSING_KEY.format(key=key, what=what))
         return Fields(node, values, keys)
 
     def sequence(self, node: Node, what: str) -> list[Node] | None:
         if not isinstance(node, SequenceNode):
             self.error(
                 node,
-                f"{what} phải là một danh sách (mỗi mục một dòng '- '), "
-                f"nhưng đang là {describe(node)}",
+                kb_texts.NOT_A_SEQUENCE.format(what=what, kind=describe(node)),
             )
             return None
         return list(node.value)
@@ -188,15 +184,15 @@ class Reader:
         """Text of a single value, stripped; None when blank (an error when required)."""
         if is_null(node):
             if required:
-                self.error(node, f"{what} không được để trống")
+                self.error(node, kb_texts.EMPTY_VALUE.format(what=what))
             return None
         if not isinstance(node, ScalarNode):
-            self.error(node, f"{what} phải là một đoạn văn bản, nhưng đang là {describe(node)}")
+            self.error(node, kb_texts.NOT_TEXT.format(what=what, kind=describe(node)))
             return None
         text = str(node.value).strip()
         if not text:
             if required:
-                self.error(node, f"{what} không được để trống")
+                self.error(node, kb_texts.EMPTY_VALUE.format(what=what))
             return None
         return text
 
@@ -213,18 +209,18 @@ class Reader:
             return ()
         if is_null(node):
             if required:
-                self.error(node, f"'{key}' không được để trống")
+                self.error(node, kb_texts.EMPTY_FIELD.format(key=key))
             return ()
         items = self.sequence(node, f"'{key}'")
         if items is None:
             return ()
         if not items and required:
-            self.error(node, f"'{key}' phải có ít nhất một mục")
+            self.error(node, kb_texts.EMPTY_LIST.format(key=key))
         out: list[str] = []
         for number, item in enumerate(items, 1):
-            text = self.scalar_text(item, f"mục thứ {number} của '{key}'")
+            text = self.scalar_text(item, kb_texts.LIST_ITEM.format(number=number, key=key))
             if text is None and (is_null(item) or isinstance(item, ScalarNode)):
-                self.error(item, f"mục thứ {number} của '{key}' bị trống")
+                self.error(item, kb_texts.LIST_ITEM_EMPTY.format(number=number, key=key))
             elif text is not None:
                 out.append(text)
         return tuple(out)
@@ -241,7 +237,7 @@ class Reader:
         if day is None:
             self.error(
                 node,
-                f"'{key}' = '{text}' không phải ngày hợp lệ dạng YYYY-MM-DD (ví dụ 2025-03-31)",
+                kb_texts.BAD_DATE.format(key=key, text=text),
             )
         return day
 
@@ -255,6 +251,6 @@ class Reader:
 def unknown_key_message(key: str, known: Sequence[str], what: str) -> str:
     """'trường lạ …, có phải là …?' with the closest known key when there is one."""
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    hint = f" — có phải ý bạn là '{close[0]}'?" if close else ""
+    hint = kb_texts.DID_YOU_MEAN.format(close=close[0]) if close else ""
     valid = ", ".join(known)
-    return f"trường '{key}' không được hỗ trợ trong {what}{hint} (các trường hợp lệ: {valid})"
+    return kb_texts.UNKNOWN_KEY.format(key=key, what=what, hint=hint, valid=valid)
