@@ -350,7 +350,7 @@ def report(args: argparse.Namespace, run: dict) -> int:
         ("database, engine (Database.run*)", cpu["database_engine"]),
         ("database, inbox (store, mark handled)", cpu["database_edge"]),
         ("engine logic (rest of Engine.handle)", logic),
-        ("HTTP + event loop (uvicorn, PTB, httpx)", total - cpu["engine"] - cpu["database_edge"]),
+        ("HTTP + event loop (uvicorn, PTB, client)", total - cpu["engine"] - cpu["database_edge"]),
     )
     for name, value in shares:
         print(f"  {name:<42}{value / total:6.1%}  {value / n * 1000:5.2f} ms/update")
