@@ -202,7 +202,7 @@ class Engine:
 
     def _greeting(self, incoming: Incoming) -> Reply:
         agency = self.knowledge.current.knowledge.agency
-        name = incoming.display_name or "anh/chị"
+        name = incoming.display_name or texts.DEFAULT_CITIZEN_NAME
         return Reply(texts.GREETING.format(name=name, agency=agency.name), decision="greeting")
 
     def _welcome(self, incoming: Incoming) -> _Outcome:

@@ -259,6 +259,8 @@ ZALO_SORRY = (
     "Xin lỗi, hệ thống gặp sự cố khi xử lý tin nhắn của anh/chị. Anh/chị vui lòng thử lại sau "
     "ít phút, hoặc gõ /hotline kèm nội dung để gửi cho cán bộ."
 )
+DEFAULT_CITIZEN_NAME = "anh/chị"  # the greeting, when the chat gives no name
+CHOICE_OR = " hoặc "  # "1, 2 hoặc 3"
 ZALO_OA_PAID_TITLE = "Sở Giáo dục và Đào tạo trả lời anh/chị"
 ZALO_OA_NOTICE_TITLE = "Sở Giáo dục và Đào tạo thông báo"
 

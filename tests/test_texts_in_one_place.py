@@ -59,8 +59,6 @@ RECOGNISED: dict[tuple[str, str], str] = {
 # Move each into texts.py (citizens) or cli_texts.py / report_texts.py (staff), then delete
 # its entry here (test_temporary_entries_are_still_needed fails once a file is clean).
 PENDING: dict[str, str] = {
-    "cchc_bot/engine.py": 'engine.py:205 "anh/chị", the greeting\'s default name for a citizen',
-    "cchc_bot/channels/render.py": 'render.py:99 " hoặc " in the "1, 2 hoặc 3" choice hint',
     "cchc_bot/storage/db.py": (
         "db.py:60 invalid URL, :149 unknown schema version, :155-157 schema out of date "
         '("trống/empty"), :271 cannot open the database — bilingual errors printed by the CLI'

@@ -96,7 +96,7 @@ def _numbers_phrase(count: int) -> str:
     numbers = [str(i) for i in range(1, count + 1)]
     if len(numbers) == 1:
         return numbers[0]
-    return ", ".join(numbers[:-1]) + " hoặc " + numbers[-1]
+    return ", ".join(numbers[:-1]) + texts.CHOICE_OR + numbers[-1]
 
 
 def numbered(reply: Reply) -> str:
