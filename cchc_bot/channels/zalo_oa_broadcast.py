@@ -27,7 +27,7 @@ from cchc_bot.channels.capabilities import ZALO_OA, Capabilities
 from cchc_bot.channels.render import notice_parts
 from cchc_bot.channels.zalo.events import OA_CHANNEL
 from cchc_bot.channels.zalo.oa_api import OaApi, OaError, OaNetworkError
-from cchc_bot.channels.zalo.oa_sender import TEMPLATE_TYPES
+from cchc_bot.channels.zalo.oa_sender import template_body
 from cchc_bot.channels.zalo.oa_tokens import OaTokens
 from cchc_bot.storage import ZaloRepository
 
@@ -78,7 +78,8 @@ class ZaloOaBroadcastSender:
     async def send(self, chat_id: str, text: str, on_wire: Callable[[], None]) -> None:
         paid = chat_id in self._paid
         kind = self.paid_kind if paid and self.paid_kind else "cs"
-        body = _template(chat_id, text, kind) if paid else _text(chat_id, text)
+        title = texts.ZALO_OA_NOTICE_TITLE
+        body = template_body(chat_id, text, kind, title) if paid else _text(chat_id, text)
         token = await self._access()
         for refreshed in (False, True):
             on_wire()
@@ -127,18 +128,3 @@ def _classify(exc: OaError) -> Exception:
 
 def _text(chat_id: str, text: str) -> dict[str, Any]:
     return {"recipient": {"user_id": chat_id}, "message": {"text": text}}
-
-
-def _template(chat_id: str, text: str, kind: str) -> dict[str, Any]:
-    payload = {
-        "template_type": TEMPLATE_TYPES.get(kind, kind),
-        "language": "VI",
-        "elements": [
-            {"type": "header", "content": texts.ZALO_OA_NOTICE_TITLE, "align": "left"},
-            {"type": "text", "content": text, "align": "left"},
-        ],
-    }
-    return {
-        "recipient": {"user_id": chat_id},
-        "message": {"attachment": {"type": "template", "payload": payload}},
-    }

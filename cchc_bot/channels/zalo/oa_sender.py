@@ -122,15 +122,20 @@ class PaidSender(OaSender):
     """The OA's paid or quota route (`transaction` / `promotion` template messages)."""
 
     def _body(self, chat_id: str, text: str) -> dict[str, Any]:
-        payload = {
-            "template_type": TEMPLATE_TYPES.get(self.kind, self.kind),
-            "language": "VI",
-            "elements": [
-                {"type": "header", "content": texts.ZALO_OA_PAID_TITLE, "align": "left"},
-                {"type": "text", "content": text, "align": "left"},
-            ],
-        }
-        return {
-            "recipient": {"user_id": chat_id},
-            "message": {"attachment": {"type": "template", "payload": payload}},
-        }
+        return template_body(chat_id, text, self.kind, texts.ZALO_OA_PAID_TITLE)
+
+
+def template_body(chat_id: str, text: str, kind: str, title: str) -> dict[str, Any]:
+    """A `transaction` / `promotion` template message: a header line and the text."""
+    payload = {
+        "template_type": TEMPLATE_TYPES.get(kind, kind),
+        "language": "VI",
+        "elements": [
+            {"type": "header", "content": title, "align": "left"},
+            {"type": "text", "content": text, "align": "left"},
+        ],
+    }
+    return {
+        "recipient": {"user_id": chat_id},
+        "message": {"attachment": {"type": "template", "payload": payload}},
+    }
