@@ -3,6 +3,7 @@ and refusals for everyone not in CCHC_STAFF_TELEGRAM_IDS."""
 
 from __future__ import annotations
 
+from cchc_bot.storage import ChannelRepository
 from tests.channels.conftest import STAFF_CHAT, STAFF_USER, Running, until
 from tests.fakes import telegram_updates as tg
 
@@ -124,6 +125,15 @@ async def test_chatter_in_the_staff_chat_is_ignored(bot: Running) -> None:
 
 
 async def _post_message_id(bot: Running) -> int:
-    """The message id of the bot's (first) ticket post in the staff chat."""
+    """The message id of the bot's (first) ticket post in the staff chat, once the bot has
+    recorded which ticket it belongs to (a reply before that is not tied to any ticket)."""
     await until(lambda: _post(bot).result)
-    return int(_post(bot).result["message_id"])
+    message_id = int(_post(bot).result["message_id"])
+    lookup = ChannelRepository(bot.app.database)
+
+    def recorded() -> bool:
+        found = lookup.ticket_for_staff_post("telegram", str(STAFF_CHAT), str(message_id))
+        return found is not None
+
+    await until(recorded)
+    return message_id
