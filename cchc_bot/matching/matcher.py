@@ -9,9 +9,11 @@ from functools import lru_cache
 import numpy as np
 
 from cchc_bot.knowledge.model import Entry, KnowledgeBase
-from cchc_bot.lexicon import COMMON_WORDS, GENERIC_WORDS, RELATED_WORDS, SCHOOL_LEVELS
+from cchc_bot.lexicon import COMMON_WORDS, GENERIC_WORDS, RELATED_WORDS
+from cchc_bot.matching.facets import SchoolLevels
 from cchc_bot.matching.features import CandidateView, features
 from cchc_bot.matching.index import BM25Index
+from cchc_bot.matching.packed_texts import PackedTexts
 from cchc_bot.matching.qtypes import QuestionClasses
 from cchc_bot.matching.query import Query, QueryReader
 from cchc_bot.matching.rerank import Reranker
@@ -81,7 +83,7 @@ class Matcher:
         counts = [len(e.questions) for e in self.entries]
         self._starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
         self.classes = QuestionClasses(self.normalizer)
-        self._texts: list[str] = []  # normalised question texts, for the reranker
+        self._texts = PackedTexts()  # normalised question texts, for the reranker
         class_masks: list[int] = []
         self.questions = BM25Index(self._question_docs(class_masks), k1=1.2, b=0.9)
         self._class_masks = np.asarray(class_masks, dtype=np.int32)
@@ -109,14 +111,9 @@ class Matcher:
         self._generic_phrases = tuple(
             sorted({tuple(tokens(w)) for w in GENERIC_WORDS} - {()}, key=len, reverse=True)
         )
-        self._facets = tuple(
-            phrase for phrase in (" ".join(tokens(level)) for level in SCHOOL_LEVELS) if phrase
-        )
-        self._entry_facets = {
-            e.id: frozenset().union(*(self._facets_in(tokens(q)) for q in e.questions))
-            for e in self.entries
-        }
+        self.levels = SchoolLevels(tokens, ((e.id, e.questions) for e in self.entries))
         self._valid_cache: tuple[date, np.ndarray] | None = None
+        self._texts.seal()
         release_free_memory()
 
     # --- building -------------------------------------------------------------------------
@@ -328,29 +325,14 @@ class Matcher:
         best one matches ("… trường THPT" vs "… trường THPT tư thục"): a choice, not an
         answer, however the reranker splits them."""
         coverage, words = self._closest(query, best.entry)
+        named = self.levels.named(query.tokens)
         rivals = []
         for other in others:
             other_coverage, other_words = self._closest(query, other.entry)
             close = other_coverage >= coverage - _AMBIGUITY_GAP and words <= other_words
-            if close or self._facet_conflict(query, best.entry, other.entry):
+            if close or self.levels.conflict(named, best.entry.id, other.entry.id):
                 rivals.append(other)
         return rivals
-
-    def _facets_in(self, tokens: Sequence[str]) -> frozenset[str]:
-        text = f" {' '.join(tokens)} "
-        return frozenset(f for f in self._facets if f" {f} " in text)
-
-    def _facets_of_query(self, query: Query) -> frozenset[str]:
-        return self._facets_in(query.tokens)
-
-    def _facet_conflict(self, query: Query, best: Entry, other: Entry) -> bool:
-        """The citizen named a school level ("cấp 2" = THCS) that the best entry never
-        mentions while it names another level, and the other entry does mention it."""
-        named = self._facets_of_query(query)
-        if not named:
-            return False
-        mine, theirs = self._entry_facets[best.id], self._entry_facets[other.id]
-        return bool(named & theirs) and not (named & mine) and bool(mine)
 
     def match(self, text: str, *, today: date | None = None) -> Match:
         query = self._query(text)
@@ -375,10 +357,10 @@ class Matcher:
         floor = best.score * _CHOICE_FLOOR
         kept = [c for c in candidates[:MAX_CHOICES] if c.score >= floor or c in rivals]
         kept += [c for c in rivals if c not in kept]
-        named = self._facets_of_query(query)
-        if named and not named & self._entry_facets[best.entry.id]:
+        named = self.levels.named(query.tokens)
+        if named and not named & self.levels.of_entry(best.entry.id):
             # The best entry is about another school level: the one the citizen named first.
-            kept.sort(key=lambda c: not (named & self._entry_facets[c.entry.id]))
+            kept.sort(key=lambda c: not (named & self.levels.of_entry(c.entry.id)))
         offered = tuple(kept[:MAX_CHOICES])
         reason: Reason = "ambiguous" if ambiguous else "close"
         return Match("choices", None, query.aspect, best.score, offered, reason)
