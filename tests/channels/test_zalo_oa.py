@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from cchc_bot.channels.zalo.oa_tokens import OaTokens
-from cchc_bot.storage import Database, ZaloRepository
+from cchc_bot.storage import Database, SubscriptionRepository, ZaloRepository
 from tests.fakes import zalo_updates as zu
 from tests.fakes.telegram_server import TOKEN as TG_TOKEN
 from tests.fakes.telegram_server import FakeTelegram
@@ -76,6 +76,18 @@ async def test_echoes_and_receipts_are_acknowledged_images_answered_politely(
     assert "chỉ đọc được tin nhắn chữ" in reply
     await bot.settle()
     assert _stored(bot) == 1
+
+
+async def test_a_follower_who_unfollows_is_unsubscribed(start_zalo) -> None:
+    bot = await start_zalo(bot=False, oa=True)
+    subscriptions = SubscriptionRepository(bot.app.database)
+    subscriptions.add_active([("zalo_oa", USER, ()), ("zalo_oa", "stays", ())])
+    unfollow = zu.oa_unfollow(USER)
+    assert await asyncio.to_thread(bot.oa.push, bot.oa_url, unfollow) == 200
+    record = subscriptions.get("zalo_oa", USER)
+    assert record is not None and (record.status, record.reason) == ("inactive", "blocked")
+    assert subscriptions.get("zalo_oa", "stays").active  # type: ignore[union-attr]
+    assert _stored(bot) == 0 and bot.oa.sent == []  # nothing to answer
 
 
 async def test_token_refresh_rotates_and_the_new_pair_survives_a_restart(

@@ -18,6 +18,7 @@ from cchc_bot.channels.zalo.conversation import addressed
 from cchc_bot.channels.zalo.delivery import OutboxGate
 from cchc_bot.channels.zalo.events import (
     bot_key,
+    oa_left_chat,
     parse_bot_update,
     parse_oa_event,
     timestamp_ms,
@@ -80,6 +81,14 @@ def test_oa_events_citizen_messages_only() -> None:
     assert parse_oa_event(zu.oa_event("u-5", "user_send_sticker", "m")).kind == "sticker"  # type: ignore[union-attr]
     for ignored in ("oa_send_text", "user_seen_message", "follow", "anonymous_send_text"):
         assert parse_oa_event(zu.oa_event("u-5", ignored, "m")) is None
+
+
+def test_an_unfollow_names_the_follower_who_left() -> None:
+    assert oa_left_chat(zu.oa_unfollow("u-9")) == "u-9"
+    assert oa_left_chat({**zu.oa_event("u-8", "unfollow"), "follower": None}) == "u-8"
+    assert oa_left_chat(zu.oa_event("u-7", "follow")) is None
+    assert oa_left_chat(zu.oa_text("u-6", "xin chào", "m")) is None
+    assert oa_left_chat({"event_name": "unfollow"}) is None
 
 
 def test_addressing_in_groups() -> None:

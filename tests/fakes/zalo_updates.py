@@ -88,3 +88,16 @@ def oa_event(user: str, event_name: str, msg_id: str = "", **extra: Any) -> dict
         "message": {"msg_id": msg_id, **extra},
         "timestamp": str(int(time.time() * 1000)),
     }
+
+
+def oa_unfollow(user: str) -> dict[str, Any]:
+    """An OA `unfollow` event: the follower id under `follower`, as Zalo sends it."""
+    return {
+        "app_id": "app",
+        "oa_id": "oa-1",
+        "event_name": "unfollow",
+        "follower": {"id": user},
+        "user_id_by_app": f"app-{user}",
+        "source": "oa_profile",
+        "timestamp": str(int(time.time() * 1000)),
+    }

@@ -4,7 +4,8 @@ A webhook body is decoded, reduced to the event, deduplicated by its key (event 
 message id: Zalo has no update id) and stored by the `Inbox` before the 200 goes back;
 handling runs in the background, in order within a chat. A retried delivery is stored once
 and answered once; one stored but not answered when the process stopped is answered at the
-next start. Events that are not a citizen's message are acknowledged and dropped.
+next start. Events that are not a citizen's message are acknowledged and dropped, except a
+follower leaving (OA `unfollow`), which ends their broadcast subscription at once.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class ZaloChannel:
         key_of: KeyOf,
         parse: Parse,
         chat_of: ChatOf,
+        left: ChatOf = lambda _update: None,
         concurrency: int = 64,
         drain_timeout: float = 25.0,
     ) -> None:
@@ -51,6 +53,7 @@ class ZaloChannel:
         self._unwrap = unwrap
         self._key_of = key_of
         self._parse = parse
+        self._left = left
         self.drain_timeout = drain_timeout
         self.inbox = Inbox(repository, self.name, self._process, chat_of, concurrency=concurrency)
 
@@ -64,14 +67,27 @@ class ZaloChannel:
         if update is None:
             return 400
         key = self._key_of(update)
-        if key is None:
-            return 200  # not a citizen's message (a receipt, a follow …): nothing to do
+        if key is None:  # not a citizen's message (a receipt, a follow …)
+            return await self._on_other(update)
         payload = body.decode("utf-8") if update is data else json.dumps(update)
         try:
             await self.inbox.accept(key, payload, update)
         except StorageError as exc:
             log.error("could not store %s event %s: %s", self.name, key, type(exc).__name__)
             return 503  # Zalo may deliver it again
+        return 200
+
+    async def _on_other(self, update: dict[str, Any]) -> int:
+        """A follower who left is marked unreachable (subscription ended); the rest is dropped."""
+        chat = self._left(update)
+        if chat is None:
+            return 200
+        try:
+            await asyncio.to_thread(self.repository.mark_unreachable, self.name, chat)
+        except StorageError as exc:
+            log.error("could not record that a %s follower left: %s", self.name, type(exc).__name__)
+            return 503  # Zalo may deliver it again
+        log.info("%s: a follower left; their subscription ended", self.name)
         return 200
 
     async def _process(self, data: dict[str, Any]) -> None:

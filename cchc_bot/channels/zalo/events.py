@@ -183,6 +183,20 @@ def parse_oa_event(data: dict[str, Any]) -> ZaloEvent | None:
     )
 
 
+def oa_left_chat(data: dict[str, Any]) -> str | None:
+    """The follower who left the OA (an `unfollow` event: the OA's "blocked"), else None.
+
+    The follower id is read from `follower.id`, or from `sender.id` as message events carry it.
+    """
+    if _text(data.get("event_name")) != "unfollow":
+        return None
+    for holder in ("follower", "sender"):
+        part = data.get(holder)
+        if isinstance(part, dict) and (user := _id(part.get("id"))):
+            return user
+    return None
+
+
 def oa_key(data: dict[str, Any]) -> str | None:
     event = parse_oa_event(data)
     return event.dedup_key if event is not None else None

@@ -26,7 +26,14 @@ from cchc_bot.channels.zalo.channel import ZaloChannel
 from cchc_bot.channels.zalo.config import ZaloOaConfig
 from cchc_bot.channels.zalo.conversation import Conversation
 from cchc_bot.channels.zalo.delivery import OutboxGate
-from cchc_bot.channels.zalo.events import OA_CHANNEL, ZaloEvent, oa_chat_of, oa_key, parse_oa_event
+from cchc_bot.channels.zalo.events import (
+    OA_CHANNEL,
+    ZaloEvent,
+    oa_chat_of,
+    oa_key,
+    oa_left_chat,
+    parse_oa_event,
+)
 from cchc_bot.channels.zalo.oa_api import OaApi
 from cchc_bot.channels.zalo.oa_sender import OaSender, PaidSender
 from cchc_bot.channels.zalo.oa_tokens import OaTokens
@@ -60,6 +67,7 @@ class ZaloOaChannel(ZaloChannel):
             key_of=oa_key,
             parse=parse_oa_event,
             chat_of=oa_chat_of,
+            left=oa_left_chat,
             concurrency=config.concurrency,
             drain_timeout=config.drain_timeout,
         )
