@@ -25,7 +25,8 @@ from pathlib import Path
 from cchc_bot import cli_texts
 from cchc_bot.broadcast_journal import new_owner, owner_dead
 from cchc_bot.broadcast_notices import NoticeService
-from cchc_bot.broadcast_sending import LEASE, Broadcaster, RunResult
+from cchc_bot.broadcast_progress import RunResult
+from cchc_bot.broadcast_sending import LEASE, Broadcaster
 from cchc_bot.knowledge import KnowledgeError
 from cchc_bot.storage import NoticeConflict, NoticeRecord, StorageError
 

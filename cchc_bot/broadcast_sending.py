@@ -23,7 +23,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from cchc_bot.broadcast import (
     Transient,
 )
 from cchc_bot.broadcast_pacing import Pacer
+from cchc_bot.broadcast_progress import FINAL, Progress, RunResult
 from cchc_bot.storage import (
     ClaimedDelivery,
     DeliveryRepository,
@@ -50,41 +51,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 MAX_TRIES = 5  # transient failures of one part before the row fails
 MAX_PAUSE = 3600.0  # a longer retry_after fails the part instead of waiting
-FINAL = ("sent", "failed", "blocked", "skipped")
-
-
-@dataclass
-class Progress:
-    """What a run has done so far (rows of the notice, this run's rate)."""
-
-    notice_id: str
-    total: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    started: float = field(default_factory=time.monotonic)
-    sent_now: int = 0  # parts sent by this run
-
-    @property
-    def done(self) -> int:
-        return sum(self.counts.get(s, 0) for s in FINAL)
-
-    @property
-    def rate(self) -> float:
-        elapsed = time.monotonic() - self.started
-        return self.sent_now / elapsed if elapsed > 0 else 0.0
-
-    @property
-    def eta(self) -> float | None:
-        left = self.total - self.done
-        return left / self.rate if self.rate > 0 else None
-
-
-@dataclass(frozen=True)
-class RunResult:
-    notice_id: str
-    finished: bool
-    stopped: str | None  # None, "stop", "lease_lost", "cancelled", "channel_down"
-    counts: dict[str, int]
-    seconds: float
 
 
 @dataclass

@@ -20,8 +20,8 @@ from typing import Any, TextIO
 from cchc_bot import cli_texts
 from cchc_bot.broadcast_journal import new_owner, owner_dead
 from cchc_bot.broadcast_notices import NoticeError
+from cchc_bot.broadcast_progress import Progress
 from cchc_bot.broadcast_report import notice_report
-from cchc_bot.broadcast_sending import Progress
 from cchc_bot.channels.capabilities import TELEGRAM, ZALO_BOT, ZALO_OA
 from cchc_bot.channels.render import notice_parts, units
 from cchc_bot.cli_queue import actor_name

@@ -10,7 +10,8 @@ from pathlib import Path
 from cchc_bot.broadcast import RecipientGone, Rejected, RetryLater, Transient
 from cchc_bot.broadcast_journal import new_owner
 from cchc_bot.broadcast_notices import NoticeService
-from cchc_bot.broadcast_sending import Broadcaster, RunResult
+from cchc_bot.broadcast_progress import RunResult
+from cchc_bot.broadcast_sending import Broadcaster
 from cchc_bot.storage import (
     Database,
     DeliveryRepository,

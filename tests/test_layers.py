@@ -32,6 +32,7 @@ LEVELS: dict[str, int] = {
     "cchc_bot.cli_texts": 0,  # Vietnamese the staff command line prints (eval, kb, db, queue…)
     "cchc_bot.kb_texts": 0,  # Vietnamese of kb check and the loader (a KB editor reads it)
     "cchc_bot.config_texts": 0,  # Vietnamese configuration errors (CCHC_*, working hours)
+    "cchc_bot.storage_texts": 0,  # the storage layer's bilingual errors and audit notes
     "cchc_bot.messages": 0,  # Incoming / Reply, shared by every layer
     "cchc_bot.memory": 0,  # malloc_trim after large index builds (used by matching)
     "cchc_bot.workcalendar": 0,  # working hours and holidays (hotline due times)
@@ -49,6 +50,7 @@ LEVELS: dict[str, int] = {
     "cchc_bot.desk": 2,  # the citizen's side of the hotline inside a conversation
     "cchc_bot.broadcast": 2,
     "cchc_bot.broadcast_notices": 2,  # notices: files → database, approve, schedule, cancel
+    "cchc_bot.broadcast_progress": 2,  # a sending's live progress and its result
     "cchc_bot.broadcast_sending": 2,  # one notice to its recipients, resumable, paced
     "cchc_bot.broadcast_scheduler": 2,  # the scheduler of `cchc-bot run`, the SQLite lock
     "cchc_bot.broadcast_journal": 2,  # what left the process (crash recovery)

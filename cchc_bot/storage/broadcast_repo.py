@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from cchc_bot import storage_texts as texts
 from cchc_bot.storage.broadcast_models import NoticeEvent, NoticeRow
 from cchc_bot.storage.db import Database
 from cchc_bot.storage.errors import StorageError
@@ -55,7 +56,7 @@ class NoticeEventRecord:
 
 class NoticeNotFound(StorageError):
     def __init__(self, notice_id: str) -> None:
-        super().__init__(f"Không có bản tin {notice_id} / no notice {notice_id}")
+        super().__init__(texts.NOTICE_NOT_FOUND.format(notice_id=notice_id))
         self.notice_id = notice_id
 
 

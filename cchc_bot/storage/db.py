@@ -23,6 +23,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, 
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from cchc_bot import storage_texts as texts
 from cchc_bot.redact import mask_url_password
 from cchc_bot.storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
 
@@ -56,9 +57,7 @@ def _normalise_url(raw: str) -> URL:
     try:
         url = make_url(raw.strip())
     except (ArgumentError, ValueError) as exc:
-        raise StorageError(
-            f"URL cơ sở dữ liệu không hợp lệ / invalid database URL: {mask_password(raw)!r}"
-        ) from exc
+        raise StorageError(texts.INVALID_DATABASE_URL.format(url=mask_password(raw))) from exc
     if url.drivername in {"postgresql", "postgres", "postgresql+psycopg"}:
         return url.set(drivername="postgresql+psycopg")
     if url.drivername in {"sqlite", "sqlite+pysqlite"}:
@@ -146,17 +145,11 @@ class Database:
             return
         if current is not None and not self._knows_revision(current):
             raise SchemaOutOfDate(
-                f"Cơ sở dữ liệu {self.masked_url} đang ở phiên bản {current} mà bản cchc-bot "
-                f"này không biết (cần {head}): hãy cài đúng phiên bản cchc-bot rồi chạy "
-                f"`cchc-bot db upgrade`. / Database {self.masked_url} is at revision {current}, "
-                f"unknown to this cchc-bot (expects {head}): install the matching cchc-bot "
-                "version, then run `cchc-bot db upgrade`."
+                texts.SCHEMA_UNKNOWN.format(url=self.masked_url, current=current, head=head)
             )
-        shown = current or "trống/empty"
+        shown = current or texts.EMPTY_SCHEMA
         raise SchemaOutOfDate(
-            f"Cơ sở dữ liệu {self.masked_url} chưa được cập nhật (hiện tại: {shown}, cần: "
-            f"{head}). Hãy chạy `cchc-bot db upgrade`. / Database schema is out of date "
-            f"(current: {shown}, required: {head}); run `cchc-bot db upgrade`."
+            texts.SCHEMA_OUT_OF_DATE.format(url=self.masked_url, current=shown, head=head)
         )
 
     def _knows_revision(self, revision: str) -> bool:
@@ -268,8 +261,7 @@ class Database:
         if self._url.password:
             reason = reason.replace(str(self._url.password), "***")
         return DatabaseUnavailable(
-            f"Không mở/kết nối được cơ sở dữ liệu / cannot open or reach the database "
-            f"{self.masked_url}: {reason}"
+            texts.DATABASE_UNAVAILABLE.format(url=self.masked_url, reason=reason)
         )
 
     def _translate(self, exc: DBAPIError) -> StorageError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cchc_bot import storage_texts as texts
+
 
 class StorageError(Exception):
     """A database operation failed (constraint violation, unexpected database error …)."""
@@ -19,7 +21,7 @@ class TicketNotFound(StorageError):
     """No ticket has this number."""
 
     def __init__(self, number: str) -> None:
-        super().__init__(f"Không có phiếu {number} / no ticket {number}")
+        super().__init__(texts.TICKET_NOT_FOUND.format(number=number))
         self.number = number
 
 
@@ -28,8 +30,9 @@ class TicketStateConflict(StorageError):
 
     def __init__(self, number: str, current_status: str, expected: tuple[str, ...]) -> None:
         super().__init__(
-            f"Phiếu {number} đang ở trạng thái {current_status!r} (cần: {', '.join(expected)}) / "
-            f"ticket {number} is {current_status!r}, expected one of {', '.join(expected)}"
+            texts.TICKET_STATE_CONFLICT.format(
+                number=number, status=current_status, expected=", ".join(expected)
+            )
         )
         self.number = number
         self.current_status = current_status

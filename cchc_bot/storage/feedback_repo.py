@@ -13,6 +13,7 @@ from typing import TypeVar, cast
 from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
+from cchc_bot import storage_texts as texts
 from cchc_bot.storage.db import Database
 from cchc_bot.storage.errors import StorageError
 from cchc_bot.storage.hotline_records import (
@@ -136,8 +137,8 @@ class FeedbackRepository:
             )
             if session.execute(stmt).scalar_one_or_none() is None:
                 if session.get(Survey, survey_id) is None:
-                    raise StorageError(f"Không có phiếu khảo sát / no survey {survey_id}")
-                raise StorageError(f"Phiếu khảo sát đã được trả lời / survey {survey_id} answered")
+                    raise StorageError(texts.SURVEY_NOT_FOUND.format(survey_id=survey_id))
+                raise StorageError(texts.SURVEY_ANSWERED.format(survey_id=survey_id))
             return _survey_record(_fresh(session, Survey, survey_id))
 
         return self._db.run(work, write=True)
@@ -194,7 +195,7 @@ class FeedbackRepository:
         def work(session: Session) -> OutboxRecord:
             stmt = update(Outbox).where(Outbox.id == outbox_id).values(**values)
             if session.execute(stmt.returning(Outbox.id)).scalar_one_or_none() is None:
-                raise StorageError(f"Không có tin nhắn chờ gửi / no outbox message {outbox_id}")
+                raise StorageError(texts.OUTBOX_NOT_FOUND.format(outbox_id=outbox_id))
             return _outbox_record(_fresh(session, Outbox, outbox_id))
 
         return self._db.run(work, write=True)

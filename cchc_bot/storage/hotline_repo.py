@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
+from cchc_bot import storage_texts as texts
 from cchc_bot.storage.feedback_repo import FeedbackRepository, add_outbox
 from cchc_bot.storage.hotline_records import AuditRecord, NewOutbox, NoteRecord
 from cchc_bot.storage.models import AuditLog, Message, Ticket, TicketNote, UTCDateTime
@@ -116,7 +117,7 @@ class HotlineRepository(FeedbackRepository):
                 .order_by(Ticket.id)
                 .with_for_update()
             ).all()
-            note = f"nhóm/group {wanted}" + (f"; {detail}" if detail else "")
+            note = texts.GROUP_CHANGE.format(lead=wanted) + (f"; {detail}" if detail else "")
             for member in members:
                 row = Row(*member)
                 done.append(apply_change(session, row, statuses, values, now))
