@@ -1,6 +1,12 @@
 """Train the matcher's reranker and its confidence calibration; write reranker_weights.py.
 
-    python benchmarks/train_reranker.py [--out cchc_bot/matching/reranker_weights.py]
+    python benchmarks/train_reranker.py [--calibration-only] [--out FILE]
+
+(FILE defaults to cchc_bot/matching/reranker_weights.py.)
+
+`--calibration-only` keeps the ranking weights of the shipped `reranker_weights.py` and refits
+only the calibration below (how the shipped file was last made: the ranking was trained on an
+earlier knowledge/ folder and retraining it on today's lowers the benchmark's top-1).
 
 Data: the knowledge bases' own questions and answers, nothing else.
 
@@ -22,7 +28,8 @@ the pool's rows, cross-entropy on the target entry's rows; Adam, L2 0.01, 300 st
 standardised features.
 
 Calibration (`Match.score`): each candidate entry gets a logit from its reranker score and
-its two coverages (`rerank.CONFIDENCE_FEATURES`); the confidences are a softmax over the
+the features named in `rerank.CONFIDENCE_FEATURES` (coverages, word pairs, the question's
+unmatched words); the confidences are a softmax over the
 candidates plus "none of them". The logit's weights are fitted by maximum likelihood on fresh
 asks (other seeds) of three kinds for each knowledge base: answerable ones; held-out ones,
 asked with their own entry removed (unanswerable, but worded in the knowledge base's own
@@ -406,8 +413,27 @@ def calibration_pools(reranker: Reranker, bench: PseudoQueries, own: PseudoQueri
     ]
 
 
-def train(bench: PseudoQueries, own: PseudoQueries) -> RerankerModel:
-    means, scales, weights = train_listwise(rows_of(training_asks(bench, own)))
+def shipped_ranking() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Means, scales and weights of the ranking in the shipped reranker_weights.py."""
+    from cchc_bot.matching import reranker_weights as shipped
+
+    if tuple(shipped.FEATURES) != FEATURE_NAMES:
+        raise SystemExit(
+            "the shipped ranking uses other features: train it (no --calibration-only)"
+        )
+    means, scales, weights = (
+        np.asarray(v, dtype=np.float64) for v in (shipped.MEANS, shipped.SCALES, shipped.WEIGHTS)
+    )
+    return means, scales, weights
+
+
+def train(
+    bench: PseudoQueries, own: PseudoQueries, *, calibration_only: bool = False
+) -> RerankerModel:
+    if calibration_only:
+        means, scales, weights = shipped_ranking()
+    else:
+        means, scales, weights = train_listwise(rows_of(training_asks(bench, own)))
     ranking = RerankerModel(
         FEATURE_NAMES,
         tuple(means),
@@ -438,6 +464,7 @@ def render(model: RerankerModel) -> str:
         f"MEANS = {floats(model.means)}\n"
         f"SCALES = {floats(model.scales)}\n"
         f"WEIGHTS = {floats(model.weights)}\n"
+        "CONFIDENCE_FEATURES = (\n" + "".join(f'    "{n}",\n' for n in CONFIDENCE_FEATURES) + ")\n"
         f"CONFIDENCE_SLOPE = {model.slope:.6g}\n"
         f"CONFIDENCE_COVERAGE_WEIGHTS = {floats(model.coverage_weights)}\n"
         f"CONFIDENCE_INTERCEPT = {model.intercept:.6g}\n"
@@ -450,8 +477,11 @@ def main() -> None:
         os.execve(sys.executable, [sys.executable, *sys.argv], env)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--calibration-only", action="store_true", help="keep the shipped ranking weights"
+    )
     args = parser.parse_args()
-    model = train(*sources())
+    model = train(*sources(), calibration_only=args.calibration_only)
     args.out.write_text(render(model), encoding="utf-8")
     for name, w, s in zip(model.names, model.weights, model.scales, strict=True):
         print(f"{name:<20} weight {w:+.3f}  (scale {s:.3f})")

@@ -91,9 +91,19 @@ WEIGHTS = (
     0.0841524,
     0.599561,
 )
-CONFIDENCE_SLOPE = 0.850792
-CONFIDENCE_COVERAGE_WEIGHTS = (
-    2.14268,
-    1.05219,
+CONFIDENCE_FEATURES = (
+    "question_coverage",
+    "informative_coverage",
+    "query_coverage",
+    "bigrams",
+    "unmatched",
 )
-CONFIDENCE_INTERCEPT = -4.86093
+CONFIDENCE_SLOPE = 0.993032
+CONFIDENCE_COVERAGE_WEIGHTS = (
+    3.96623,
+    5.70109,
+    -5.34312,
+    -2.3389,
+    0.272248,
+)
+CONFIDENCE_INTERCEPT = -6.15864
