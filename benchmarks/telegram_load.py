@@ -1,9 +1,9 @@
 """Load test of the Telegram channel in webhook mode against the fake Bot API server.
 
-    python benchmarks/telegram_load.py [--users 200] [--per-user 10] [--rate 300]
+    python benchmarks/telegram_load.py [--users 200] [--per-user 10] [--rate 300] [--workers 1]
                                        [--database-url URL] [--knowledge knowledge]
 
-`cchc-bot run` runs as a child process (benchmarks/telegram_serve.py: with CPU timers) in
+`cchc-bot run` runs as child process(es) (benchmarks/telegram_serve.py: with CPU timers) in
 webhook mode, with the shipped knowledge base and PostgreSQL (by default a fresh schema on
 127.0.0.1:5432/test, dropped afterwards). This process plays Telegram: it POSTs
 USERS × PER_USER updates to the webhook at RATE updates/s (open loop, users interleaved, 40
@@ -13,10 +13,13 @@ by the fake (sendMessage). The mix: questions from knowledge/golden.yaml (75 %),
 (10 %), button presses (10 %) and /hotline tickets (5 %), kept to replies of one message so
 that the k-th message a chat receives is the reply to its k-th update.
 
-Printed: throughput, p50/p90/p99 latency, lost and duplicated replies, the bot process's
+With `--workers N`, N servers (each on its own port) share the database and each chat is sent
+to one of them (sticky, as a reverse proxy hashing the chat would); the CPU is summed over them.
+
+Printed: throughput, p50/p90/p99 latency, lost and duplicated replies, the bot process(es)'
 CPU split (matching, database, engine logic, HTTP + event loop: thread-CPU timers around
 Matcher.match, Database.run(_core) and Engine.handle, the rest of the process CPU is HTTP), and
-the resident memory of the loaded process and of a plain `cchc-bot run` with the shipped
+the resident memory of each loaded process and of a plain `cchc-bot run` with the shipped
 knowledge base. Outgoing rate limits are off (CCHC_TELEGRAM_MAX_RATE=0, …_CHAT_RATE=0):
 with Telegram's own 30 messages/s the bot cannot reply faster than that by design.
 """
@@ -115,9 +118,11 @@ def build_updates(users: int, per_user: int, knowledge: Path) -> list[dict]:
     return out
 
 
-async def post_all(port: int, updates: list[dict], rate: float, connections: int) -> list[float]:
-    """POST each update at its scheduled time; returns the send times (monotonic)."""
-    queue: asyncio.Queue = asyncio.Queue()
+async def post_all(
+    ports: list[int], updates: list[dict], rate: float, connections: int
+) -> list[float]:
+    """POST each update at its scheduled time to its chat's worker; returns the send times."""
+    queues: list[asyncio.Queue] = [asyncio.Queue() for _ in ports]
     sent_at = [0.0] * len(updates)
     bodies = [json.dumps(u).encode() for u in updates]
     head = (
@@ -125,7 +130,7 @@ async def post_all(port: int, updates: list[dict], rate: float, connections: int
         f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\n"
     )
 
-    async def worker() -> None:
+    async def worker(port: int, queue: asyncio.Queue) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         while True:
             index = await queue.get()
@@ -144,14 +149,16 @@ async def post_all(port: int, updates: list[dict], rate: float, connections: int
             if status != 200:
                 raise RuntimeError(f"webhook answered {status}")
 
-    tasks = [asyncio.create_task(worker()) for _ in range(connections)]
+    per_port = max(1, connections // len(ports))  # keep-alive connections to each worker
+    pairs = [(p, q) for p, q in zip(ports, queues, strict=True) for _ in range(per_port)]
+    tasks = [asyncio.create_task(worker(port, queue)) for port, queue in pairs]
     start = time.monotonic()
-    for index in range(len(updates)):
+    for index, update in enumerate(updates):
         delay = start + index / rate - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
-        queue.put_nowait(index)
-    for _ in tasks:
+        queues[chat_of(update) % len(ports)].put_nowait(index)
+    for _port, queue in pairs:
         queue.put_nowait(None)
     await asyncio.gather(*tasks)
     return sent_at
@@ -258,43 +265,51 @@ def py_spy(pid: int) -> subprocess.Popen | None:
 
 
 def run_load(args: argparse.Namespace, database_url: str) -> dict:
-    """Start the bot, warm it up, send the load; returns what was measured."""
+    """Start the bot(s), warm up, send the load; returns what was measured."""
     updates = build_updates(args.users, args.per_user, args.knowledge)
     fake = FakeTelegram().start()
-    port = free_port()
-    stats_file = Path(tempfile.mkdtemp()) / "stats.json"
+    ports = [free_port() for _ in range(args.workers)]
+    serve, stats_dir = Path(__file__).with_name("telegram_serve.py"), Path(tempfile.mkdtemp())
     env = bot_env(
         fake,
         database_url,
         args.knowledge,
-        CCHC_HTTP_PORT=str(port),
         CCHC_TELEGRAM_WEBHOOK_URL=f"https://bench.example.vn{PATH}",
         CCHC_TELEGRAM_WEBHOOK_SECRET=SECRET,
         CCHC_TELEGRAM_MAX_RATE="0",
         CCHC_TELEGRAM_CHAT_RATE="0",
     )
-    serve = Path(__file__).with_name("telegram_serve.py")
-    bot = subprocess.Popen([sys.executable, str(serve), str(stats_file)], env=env)
+    bots = []
+    for i, port in enumerate(ports):  # the same settings, each on its own port
+        if i == 1:  # the first worker migrated the database; start the others after it
+            wait_http(f"http://127.0.0.1:{ports[0]}/healthz")
+        stats, command = stats_dir / f"stats-{i}.json", [sys.executable, str(serve)]
+        process = subprocess.Popen([*command, str(stats)], env=env | {"CCHC_HTTP_PORT": str(port)})
+        bots.append((process, stats))
 
-    def stats() -> dict:
-        stats_file.unlink(missing_ok=True)
-        bot.send_signal(signal.SIGUSR1)
+    def cpu() -> dict:
+        """The CPU timers of every worker, summed."""
+        for process, stats in bots:
+            stats.unlink(missing_ok=True)
+            process.send_signal(signal.SIGUSR1)
         deadline = time.monotonic() + 10
-        while not stats_file.exists() and time.monotonic() < deadline:
+        while not all(stats.exists() for _, stats in bots) and time.monotonic() < deadline:
             time.sleep(0.01)
         time.sleep(0.05)
-        return json.loads(stats_file.read_text())
+        snapshots = [json.loads(stats.read_text()) for _, stats in bots]
+        return {key: sum(each[key] for each in snapshots) for key in snapshots[0]}
 
     try:
-        wait_http(f"http://127.0.0.1:{port}/healthz")
-        fake.wait_for(lambda: fake.calls_to("setwebhook"), timeout=30)
+        for port in ports:
+            wait_http(f"http://127.0.0.1:{port}/healthz")
+        fake.wait_for(lambda: len(fake.calls_to("setwebhook")) >= len(ports), timeout=30)
         warm = [tg.text_update(900_000 + i, 90 + i % 10, "/help") for i in range(100)]
-        asyncio.run(post_all(port, warm, 200, args.connections))
+        asyncio.run(post_all(ports, warm, 200, args.connections))
         fake.wait_for(lambda: len(fake.sent()) >= len(warm), timeout=60)
         baseline = len(fake.calls)
-        before = stats()
-        spy = py_spy(bot.pid)
-        sent_at = asyncio.run(post_all(port, updates, args.rate, args.connections))
+        before = cpu()
+        spy = py_spy(bots[0][0].pid)  # worker 0 only
+        sent_at = asyncio.run(post_all(ports, updates, args.rate, args.connections))
 
         def replied() -> int:
             return sum(1 for c in fake.calls[baseline:] if c.method == "sendmessage")
@@ -302,14 +317,15 @@ def run_load(args: argparse.Namespace, database_url: str) -> dict:
         with contextlib.suppress(AssertionError):
             fake.wait_for(lambda: replied() >= len(updates), timeout=120)
         time.sleep(1.0)  # a duplicate would show up by now
-        after = stats()
+        after = cpu()
         if spy is not None:
             spy.send_signal(signal.SIGINT)
             spy.wait(timeout=30)
-        rss, hwm = rss_mb(bot.pid)
+        rss = [rss_mb(process.pid) for process, _ in bots]
     finally:
-        bot.send_signal(signal.SIGTERM)
-        code = bot.wait(timeout=60)
+        for process, _ in bots:
+            process.send_signal(signal.SIGTERM)
+        codes = [process.wait(timeout=60) for process, _ in bots]
         fake.stop()
     replies: dict[int, list[float]] = {}
     for call in fake.calls[baseline:]:
@@ -317,7 +333,7 @@ def run_load(args: argparse.Namespace, database_url: str) -> dict:
             replies.setdefault(call.chat_id, []).append(call.at)
     cpu = {k: after[k] - before[k] for k in after}
     return {"updates": updates, "sent_at": sent_at, "replies": replies, "cpu": cpu,
-            "rss": rss, "hwm": hwm, "exit": code}  # fmt: skip
+            "rss": rss, "exit": codes}  # fmt: skip
 
 
 def report(args: argparse.Namespace, run: dict) -> int:
@@ -333,17 +349,17 @@ def report(args: argparse.Namespace, run: dict) -> int:
         latencies += [(t - sent_at[i]) * 1000 for i, t in zip(indexes, got, strict=False)]
     span = max(t for ts in replies.values() for t in ts) - min(sent_at)
     n = len(updates)
-    print(f"updates: {n} from {args.users} users, offered at {args.rate:g}/s (webhook mode)")
+    workers, offered = f"{args.workers} worker(s)", f"{n} from {args.users} users"
+    print(f"updates: {offered}, offered at {args.rate:g}/s (webhook mode, {workers})")
     print(f"throughput: {len(latencies) / span:.0f} updates/s end to end (update in → reply sent)")
     print(
         f"latency ms: p50 {percentile(latencies, 0.5):.1f}  p90 {percentile(latencies, 0.9):.1f}"
         f"  p99 {percentile(latencies, 0.99):.1f}  max {max(latencies):.1f}"
     )
-    print(f"lost: {lost}  duplicated: {duplicated}  bot exit code: {run['exit']}")
+    print(f"lost: {lost}  duplicated: {duplicated}  bot exit code(s): {run['exit']}")
     total = cpu["process"]
-    print(
-        f"bot CPU: {total:.2f} s = {total / span:.0%} of one core, {total / n * 1000:.2f} ms/update"
-    )
+    share = f"{total / span:.0%} of one core, {total / n * 1000:.2f} ms/update"
+    print(f"bot CPU (sum over {workers}): {total:.2f} s = {share}")
     logic = cpu["engine"] - cpu["matching"] - cpu["database_engine"]
     shares = (
         ("matching (Matcher.match)", cpu["matching"]),
@@ -354,7 +370,8 @@ def report(args: argparse.Namespace, run: dict) -> int:
     )
     for name, value in shares:
         print(f"  {name:<42}{value / total:6.1%}  {value / n * 1000:5.2f} ms/update")
-    print(f"RSS of the loaded server: {run['rss']:.0f} MB (peak {run['hwm']:.0f} MB)")
+    each = ", ".join(f"{rss:.0f} MB (peak {hwm:.0f} MB)" for rss, hwm in run["rss"])
+    print(f"RSS of the loaded server(s): {each}; sum {sum(r for r, _ in run['rss']):.0f} MB")
     plain, peak = plain_rss(args.knowledge)
     print(f"RSS of a plain `cchc-bot run`, shipped knowledge: {plain:.0f} MB (peak {peak:.0f})")
     return 0 if not lost and not duplicated else 1
@@ -365,6 +382,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--per-user", type=int, default=10)
     parser.add_argument("--rate", type=float, default=300.0, help="updates per second offered")
+    parser.add_argument("--workers", type=int, default=1, help="cchc-bot run processes")
     parser.add_argument("--connections", type=int, default=40)
     parser.add_argument("--database-url", help="default: a fresh schema on " + PG_SERVER)
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
