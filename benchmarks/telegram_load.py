@@ -45,6 +45,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from webhook_load import post_webhooks, webhook_head  # noqa: E402
+
 from tests.fakes import telegram_updates as tg  # noqa: E402
 from tests.fakes.telegram_server import TOKEN, FakeTelegram  # noqa: E402
 
@@ -121,47 +123,9 @@ def build_updates(users: int, per_user: int, knowledge: Path) -> list[dict]:
 async def post_all(
     ports: list[int], updates: list[dict], rate: float, connections: int
 ) -> list[float]:
-    """POST each update at its scheduled time to its chat's worker; returns the send times."""
-    queues: list[asyncio.Queue] = [asyncio.Queue() for _ in ports]
-    sent_at = [0.0] * len(updates)
-    bodies = [json.dumps(u).encode() for u in updates]
-    head = (
-        f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\n"
-    )
-
-    async def worker(port: int, queue: asyncio.Queue) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        while True:
-            index = await queue.get()
-            if index is None:
-                writer.close()
-                return
-            body = bodies[index]
-            sent_at[index] = time.monotonic()
-            writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
-            status = int((await reader.readline()).split()[1])
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            await reader.readexactly(length)
-            if status != 200:
-                raise RuntimeError(f"webhook answered {status}")
-
-    per_port = max(1, connections // len(ports))  # keep-alive connections to each worker
-    pairs = [(p, q) for p, q in zip(ports, queues, strict=True) for _ in range(per_port)]
-    tasks = [asyncio.create_task(worker(port, queue)) for port, queue in pairs]
-    start = time.monotonic()
-    for index, update in enumerate(updates):
-        delay = start + index / rate - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        queues[chat_of(update) % len(ports)].put_nowait(index)
-    for _port, queue in pairs:
-        queue.put_nowait(None)
-    await asyncio.gather(*tasks)
-    return sent_at
+    """POST Telegram updates to the webhook(s); returns the send times."""
+    head = webhook_head(PATH, "X-Telegram-Bot-Api-Secret-Token", SECRET)
+    return await post_webhooks(ports, updates, rate, connections, head=head, chat=chat_of)
 
 
 def rss_mb(pid: int) -> tuple[float, float]:

@@ -50,6 +50,7 @@ from telegram_load import (  # noqa: E402
     rss_mb,
     wait_http,
 )
+from webhook_load import post_webhooks, webhook_head  # noqa: E402
 
 from tests.fakes import zalo_updates as zu  # noqa: E402
 from tests.fakes.zalo_server import TOKEN, FakeZaloBot  # noqa: E402
@@ -113,51 +114,9 @@ def build_events(users: int, per_user: int, knowledge: Path) -> list[dict]:
 async def post_all(
     ports: list[int], events: list[dict], rate: float, connections: int
 ) -> list[float]:
-    """POST each event at its scheduled time to its chat's worker; returns the send times."""
-    queues: list[asyncio.Queue] = [asyncio.Queue() for _ in ports]
-    sent_at = [0.0] * len(events)
-    bodies = [json.dumps(e, ensure_ascii=False).encode() for e in events]
-    head = (
-        f"POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        f"X-Bot-Api-Secret-Token: {SECRET}\r\n"
-    )
-
-    async def worker(port: int, queue: asyncio.Queue) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        while True:
-            index = await queue.get()
-            if index is None:
-                writer.close()
-                return
-            body = bodies[index]
-            sent_at[index] = time.monotonic()
-            writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
-            status = int((await reader.readline()).split()[1])
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            await reader.readexactly(length)
-            if status != 200:
-                raise RuntimeError(f"webhook answered {status}")
-
-    per_port = max(1, connections // len(ports))
-    tasks = [
-        asyncio.create_task(worker(port, queue))
-        for port, queue in zip(ports, queues, strict=True)
-        for _ in range(per_port)
-    ]
-    start = time.monotonic()
-    for index, event in enumerate(events):
-        delay = start + index / rate - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        queues[hash(chat_of(event)) % len(ports)].put_nowait(index)
-    for queue in queues:
-        for _ in range(per_port):
-            queue.put_nowait(None)
-    await asyncio.gather(*tasks)
-    return sent_at
+    """POST Zalo events to the webhook(s); returns the send times."""
+    head = webhook_head(PATH, "X-Bot-Api-Secret-Token", SECRET)
+    return await post_webhooks(ports, events, rate, connections, head=head, chat=chat_of)
 
 
 def machine_cpu() -> dict[str, float]:
