@@ -414,15 +414,26 @@ def calibration_pools(reranker: Reranker, bench: PseudoQueries, own: PseudoQueri
 
 
 def shipped_ranking() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Means, scales and weights of the ranking in the shipped reranker_weights.py."""
+    """Means, scales and weights of the ranking in the shipped reranker_weights.py, in
+    FEATURE_NAMES order; a feature added since it was trained gets weight 0 (the ranking does
+    not use it until retrained, the calibration may)."""
     from cchc_bot.matching import reranker_weights as shipped
 
-    if tuple(shipped.FEATURES) != FEATURE_NAMES:
+    missing = set(shipped.FEATURES) - set(FEATURE_NAMES)
+    if missing:
         raise SystemExit(
-            "the shipped ranking uses other features: train it (no --calibration-only)"
+            f"the shipped ranking uses features that are gone ({', '.join(sorted(missing))}): "
+            "train it (no --calibration-only)"
         )
+    trained = {
+        name: (mean, scale, weight)
+        for name, mean, scale, weight in zip(
+            shipped.FEATURES, shipped.MEANS, shipped.SCALES, shipped.WEIGHTS, strict=True
+        )
+    }
+    rows = [trained.get(name, (0.0, 1.0, 0.0)) for name in FEATURE_NAMES]
     means, scales, weights = (
-        np.asarray(v, dtype=np.float64) for v in (shipped.MEANS, shipped.SCALES, shipped.WEIGHTS)
+        np.asarray(column, dtype=np.float64) for column in zip(*rows, strict=True)
     )
     return means, scales, weights
 

@@ -8,7 +8,7 @@ The order of FEATURE_NAMES is the order of the weights in `reranker_weights.py`.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import NamedTuple
@@ -38,6 +38,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "class_mismatch",  # both ask something, nothing in common
     "informative_coverage",  # share of the query's informative weight in the question, with
     # related words at half credit and aspect cues ("lệ phí") ignored unless the question has them
+    "key_coverage",  # how much of the entry's key words (keywords.py) the query holds, 0–1
 )
 
 
@@ -105,6 +106,7 @@ class CandidateView:
     bm25_answer: float  # relative to the best answer (0–1)
     rank: int  # first-stage position, 0 = best
     in_answer: Collection[str]  # the query's words found in the entry's answer text
+    keys: Mapping[str, float]  # the entry's key words and their scaled keyness
 
 
 def features(query: QueryView, cand: CandidateView) -> list[float]:
@@ -112,8 +114,10 @@ def features(query: QueryView, cand: CandidateView) -> list[float]:
     tokens = cand.tokens
     words = set(tokens)
     in_answer = cand.in_answer
-    matched = answer_only = total = got = 0.0
+    keys = cand.keys
+    matched = answer_only = total = got = key = 0.0
     for word, idf, weight, exact, near, related, cue in query.words:
+        key += keys.get(word, 0.0)
         if word in words:
             matched += idf
             total += weight
@@ -155,4 +159,5 @@ def features(query: QueryView, cand: CandidateView) -> list[float]:
         (qc & cc).bit_count() / max(qc.bit_count(), 1),
         float(bool(qc) and bool(cc) and not qc & cc),
         got / total if total else 0.0,
+        min(key, 1.0),
     ]

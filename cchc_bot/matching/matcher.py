@@ -13,6 +13,7 @@ from cchc_bot.lexicon import COMMON_WORDS, GENERIC_WORDS, RELATED_WORDS
 from cchc_bot.matching.facets import SchoolLevels
 from cchc_bot.matching.features import CandidateView, features
 from cchc_bot.matching.index import BM25Index
+from cchc_bot.matching.keywords import EntryKeywords
 from cchc_bot.matching.packed_texts import PackedTexts
 from cchc_bot.matching.qtypes import QuestionClasses
 from cchc_bot.matching.query import Query, QueryReader
@@ -88,6 +89,9 @@ class Matcher:
         self.questions = BM25Index(self._question_docs(class_masks), k1=1.2, b=0.9)
         self._class_masks = np.asarray(class_masks, dtype=np.int32)
         self._doc_mass = self.questions.doc_idf_mass(ignore=_is_extra_term)
+        self.keywords = EntryKeywords(
+            self.questions, self._starts, np.asarray(counts, dtype=np.int64), _is_extra_term
+        )
         tokens = self.normalizer.tokens
         self.answers = BM25Index(
             (tokens(answer_text(e))[:_ANSWER_TOKENS] for e in self.entries),
@@ -233,6 +237,7 @@ class Matcher:
         owners: list[int] = []
         rows: list[list[float]] = []
         for rank, (index, fused) in enumerate(ranked):
+            keys = self.keywords.of_entry(index)
             for doc in self._compared_docs(index, q_scores):
                 text = self._texts[doc]
                 view = CandidateView(
@@ -245,6 +250,7 @@ class Matcher:
                     bm25_answer=float(a_scores[index]) / a_max,
                     rank=rank,
                     in_answer=in_answer[rank],
+                    keys=keys,
                 )
                 owners.append(rank)
                 rows.append(features(query.view, view))
@@ -280,7 +286,8 @@ class Matcher:
         return [ranked[i][0] for i in owners], np.asarray(rows, dtype=np.float64)
 
     def _candidates(self, query: Query, today: date) -> list[Candidate]:
-        """The pool, reranked: the reranker's best first, the rest in first-stage order.
+        """The pool, reranked: the reranker's best first (or a candidate confident enough to
+        be answered), the rest in first-stage order.
 
         An entry scores as its best question; its confidence is the calibrated score.
         """
@@ -297,6 +304,12 @@ class Matcher:
                 entry_scores[owner], entry_rows[owner] = score, row
         confidence = self.reranker.confidences(table[entry_rows], entry_scores)
         best = int(np.argmax(entry_scores))
+        surest = int(np.argmax(confidence))
+        if confidence[surest] >= self.thresholds.answer:
+            # The confidence weighs the entry's key words, which the ranking does not: a
+            # candidate it would answer goes first ("hồ sơ vào trường PTDTNT" ranks a
+            # "hồ sơ chuyển trường" question first, but only PTDTNT admission has its key word).
+            best = surest
         order = [best] + [i for i in range(len(ranked)) if i != best]
         n = len(order)
         return [

@@ -19,15 +19,17 @@ from cchc_bot.matching.features import FEATURE_NAMES
 # message cover each other: the score says "better than the other candidates", the coverages
 # say "fits at all" (an off-topic message shares a few words with some question, not most).
 # Three more (the query's plain coverage, word pairs, the question's unmatched words) sharpen
-# it; they are correlated, so their fitted weights are not meaningful one by one. This set was
-# picked among four by the golden sets (benchmarks/thresholds.py); two were worse, all twenty
-# features overfit.
+# it; they are correlated, so their fitted weights are not meaningful one by one. The entry's
+# key words (keywords.py) tell a message in a question's frame but about another matter
+# ("đăng ký hộ kinh doanh ở đâu?") from one about the entry. This set was picked by the
+# golden sets (benchmarks/thresholds.py); smaller ones were worse, all the features overfit.
 CONFIDENCE_FEATURES: tuple[str, ...] = (
     "question_coverage",
     "informative_coverage",
     "query_coverage",
     "bigrams",
     "unmatched",
+    "key_coverage",
 )
 
 

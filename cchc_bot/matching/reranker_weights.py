@@ -24,6 +24,7 @@ FEATURES = (
     "class_match",
     "class_mismatch",
     "informative_coverage",
+    "key_coverage",
 )
 MEANS = (
     0.693875,
@@ -46,6 +47,7 @@ MEANS = (
     0.247163,
     0.100286,
     0.423686,
+    0,
 )
 SCALES = (
     0.193159,
@@ -68,6 +70,7 @@ SCALES = (
     0.42328,
     0.300383,
     0.215,
+    1,
 )
 WEIGHTS = (
     1.09425,
@@ -90,6 +93,7 @@ WEIGHTS = (
     -0.325588,
     0.0841524,
     0.599561,
+    0,
 )
 CONFIDENCE_FEATURES = (
     "question_coverage",
@@ -97,13 +101,15 @@ CONFIDENCE_FEATURES = (
     "query_coverage",
     "bigrams",
     "unmatched",
+    "key_coverage",
 )
-CONFIDENCE_SLOPE = 0.993032
+CONFIDENCE_SLOPE = 0.950086
 CONFIDENCE_COVERAGE_WEIGHTS = (
-    3.96623,
-    5.70109,
-    -5.34312,
-    -2.3389,
-    0.272248,
+    0.598066,
+    4.33517,
+    -4.23557,
+    -2.18904,
+    0.0953198,
+    3.91513,
 )
-CONFIDENCE_INTERCEPT = -6.15864
+CONFIDENCE_INTERCEPT = -7.2169

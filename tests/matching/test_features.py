@@ -32,6 +32,7 @@ def view_of(text: str, **kw: object) -> CandidateView:
         bm25_answer=0.5,
         rank=1,
         in_answer={"phong"},
+        keys={"phong": 0.6, "ngua": 0.4, "tiem": 0.3},
     )
     defaults.update(kw)
     return CandidateView(tokens=text.split(), text=text, **defaults)  # type: ignore[arg-type]
@@ -74,6 +75,15 @@ def test_features_of_a_close_question(query: QueryView) -> None:
     # informative coverage: phong counts half through its related word "ngua"; the cues
     # "o dau" count because the question has them
     assert f["informative_coverage"] == pytest.approx((1 + 2 + 0.5 + 1.5 + 1.5) / 8.0)
+    # the entry's key words the query holds: phong and tiem, capped at 1
+    assert f["key_coverage"] == pytest.approx(0.9)
+
+
+def test_key_coverage_is_capped_and_zero_without_key_words(query: QueryView) -> None:
+    many = named(features(query, view_of("tiem phong", keys={"tiem": 0.7, "phong": 0.7})))
+    assert many["key_coverage"] == 1.0
+    none = named(features(query, view_of("tiem phong", keys={"ngua": 1.0})))
+    assert none["key_coverage"] == 0.0
 
 
 def test_features_of_an_unrelated_question(query: QueryView) -> None:
