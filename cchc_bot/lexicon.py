@@ -134,7 +134,21 @@ COMMON_WORDS: tuple[str, ...] = tuple(
     vào lên xuống đi đến về ở tại trong ngoài trên dưới sau trước nay tháng ngày lúc bao
     lâu nhiêu mấy xin giúp làm biết xem con người điều chỗ kia ấy rất lắm hơn nhiều hết
     bây như vâng dạ ừ ok oke à hả nhỉ rằng bị do theo cùng giữa hãy chưa lần mong cảm ơn
-    chào
+    chào hôm mai qua tuần sáng trưa chiều tối đêm sớm muộn trễ
+    """.split()
+)
+
+# Everyday words a knowledge base about procedures may never use. The speller leaves them as
+# typed when the knowledge base does not know them ("hôm nay" is not a typo of "học nay",
+# "giá vàng" not of "giá học"); unlike COMMON_WORDS they keep their weight, since they are
+# what makes "giá vàng hôm nay" a question about something else.
+EVERYDAY_WORDS: tuple[str, ...] = tuple(
+    """
+    trời mưa nắng gió bão lụt lạnh nóng vàng bạc đô la chứng khoán giá chợ siêu thị ăn uống
+    cơm phở bún cà phê trà bia rượu thịt cá rau xe máy ô tô buýt tàu bay vé phim nhạc ca sĩ
+    bóng đá game ngủ chơi mua bán thuê nhà đất cửa hàng quán tiệm yêu thích đẹp xấu vui buồn
+    mệt đau ốm sốt ho thuốc khám bác sĩ bệnh viện chó mèo gà heo lợn bò hoa cây biển núi sông
+    hồ du lịch khách sạn chồng vợ người yêu bạn gái trai cưới tết lễ hội sinh nhật quà
     """.split()
 )
 

@@ -184,3 +184,12 @@ def test_no_accidental_copies_of_golden_questions(knowledge: KnowledgeBase) -> N
         c.question for c in knowledge.golden if re.sub(r"\W+", " ", fold(c.question)).strip() in own
     ]
     assert len(copies) <= len(knowledge.golden) * 0.02, copies[:10]
+
+
+def test_everyday_time_words_do_not_derail_a_question(knowledge: KnowledgeBase) -> None:
+    """ "hôm" was once "corrected" to "học" and the question went to the hotline."""
+    matcher = Matcher(knowledge)
+    for text in ("hôm nay sở có làm việc không", "hom nay so co lam viec khong"):
+        match = matcher.match(text, today=date(2026, 11, 21))
+        assert match.status != "unknown"
+        assert match.candidates[0].entry.id == "gio-lam-viec"

@@ -9,7 +9,7 @@ from functools import lru_cache
 import numpy as np
 
 from cchc_bot.knowledge.model import Entry, KnowledgeBase
-from cchc_bot.lexicon import COMMON_WORDS, GENERIC_WORDS, RELATED_WORDS
+from cchc_bot.lexicon import COMMON_WORDS, EVERYDAY_WORDS, GENERIC_WORDS, RELATED_WORDS
 from cchc_bot.matching.facets import SchoolLevels
 from cchc_bot.matching.features import CandidateView, features
 from cchc_bot.matching.index import BM25Index
@@ -110,6 +110,7 @@ class Matcher:
             self.related_words,
             common,
             self.classes,
+            everyday={t for w in EVERYDAY_WORDS for t in tokens(w)},
         )
         self.aspects = self.reader.aspects
         self._generic_phrases = tuple(

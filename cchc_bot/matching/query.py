@@ -50,6 +50,7 @@ class QueryReader:
         related: Mapping[str, Collection[str]],
         common: Collection[str],
         classes: QuestionClasses | None = None,
+        everyday: Collection[str] = (),
     ) -> None:
         self.normalizer = normalizer
         self.speller = speller
@@ -57,6 +58,8 @@ class QueryReader:
         self.answers = answers
         self.related = related
         self.common = common
+        # Everyday words the knowledge base never uses stay as typed (see lexicon.py).
+        self.everyday = frozenset(t for t in {*common, *everyday} if not speller.knows(t))
         self.classes = classes or QuestionClasses(normalizer)
         self.aspects = AspectDetector(normalizer)
         self._max_idf = float(max(questions.idf, default=1.0))
@@ -72,12 +75,14 @@ class QueryReader:
             return 0.3
         return self.questions.max_idf
 
+    def _keep(self, token: str) -> bool:
+        """Tokens the speller leaves alone: abbreviations and everyday words."""
+        return token in self.everyday or self.normalizer.is_protected(token)
+
     def read(self, text: str) -> Query:
         normalizer = self.normalizer
         raw = normalizer.raw_tokens(text)[: 2 * MAX_QUERY_TOKENS]
-        fixed, corrected = self.speller.correct(
-            raw, keep=normalizer.is_protected, meaning=normalizer.expansion
-        )
+        fixed, corrected = self.speller.correct(raw, keep=self._keep, meaning=normalizer.expansion)
         sequence = normalizer.expand(fixed)[:MAX_QUERY_TOKENS]
         unique = tuple(dict.fromkeys(sequence))
         terms = dict.fromkeys(unique, 1.0)

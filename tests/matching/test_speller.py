@@ -72,3 +72,26 @@ def test_bnh_before_vien_is_benh_vien(matcher: Matcher) -> None:
 def test_filler_words_are_not_corrected_into_content_words(matcher: Matcher) -> None:
     # "nhé" is filler: dropped by the expansion, never "corrected" into a vocabulary word.
     assert matcher._query("tiem vaccine o dau nhe").tokens[-1] == "dau"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("hôm nay tiêm vaccine ở đâu", "hom"),  # not "học", "tiem"…: an everyday word
+        ("hom nay tiem vaccine o dau", "hom"),
+        ("sáng mai đi tiêm vaccine được không", "mai"),
+        ("trời mưa có đi tiêm vaccine được không", "troi"),
+        ("đi xe buýt đến chỗ tiêm vaccine", "buyt"),
+    ],
+)
+def test_everyday_words_are_not_corrected_into_knowledge_words(
+    matcher: Matcher, text: str, kept: str
+) -> None:
+    query = matcher._query(text)
+    assert kept in query.tokens
+    assert kept not in query.corrected
+
+
+def test_a_typo_next_to_an_everyday_word_is_still_repaired(matcher: Matcher) -> None:
+    tokens = matcher._query("hôm nay tiêm vacxin ở đâu").tokens
+    assert "hom" in tokens and "vaccine" in tokens
