@@ -13,8 +13,10 @@ entry is first a candidate (some microseconds) and kept for the next thousand en
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -41,23 +43,25 @@ class EntryKeywords:
         entry_of_doc = np.repeat(np.arange(n_entries, dtype=np.int64), counts)
         entries_with = questions.owners_per_term(entry_of_doc).astype(np.float64)
         idf = np.log(max(n_entries, 1) / np.maximum(entries_with, 1.0))
-        self._idf = np.where([ignore(t) for t in questions.vocabulary], 0.0, idf)
+        self._idf: list[float] = np.where(
+            [ignore(t) for t in questions.vocabulary], 0.0, idf
+        ).tolist()
         self._words = list(questions.vocabulary)
         self.of_entry = lru_cache(maxsize=_CACHED_ENTRIES)(self._compute)
 
     def _compute(self, entry: int) -> Mapping[str, float]:
         """Word → scaled keyness, for the words of one entry's questions."""
         start, count = int(self._starts[entry]), int(self._counts[entry])
-        if count == 0:
-            return {}
-        index = self._questions
-        terms = np.concatenate([index.doc_terms(doc) for doc in range(start, start + count)])
-        ids, seen = np.unique(terms, return_counts=True)
-        keyness = seen / count * self._idf[ids]
-        top = float(np.sort(keyness)[-KEY_WORDS_SUMMED:].sum())
+        # Plain Python: an entry has a few dozen words, too few for numpy's per-call cost.
+        seen = Counter(
+            chain.from_iterable(
+                self._questions.doc_terms(doc).tolist() for doc in range(start, start + count)
+            )
+        )
+        idf = self._idf
+        keyness = {t: n / count * idf[t] for t, n in seen.items() if idf[t] > 0}
+        top = sum(sorted(keyness.values())[-KEY_WORDS_SUMMED:])
         if top <= 0:
             return {}
         words = self._words
-        return {
-            words[t]: k / top for t, k in zip(ids.tolist(), keyness.tolist(), strict=True) if k > 0
-        }
+        return {words[t]: k / top for t, k in keyness.items()}
