@@ -33,7 +33,8 @@ from cchc_bot.vietnamese import Normalizer, is_syllable
 __all__ = ["MAX_CHOICES", "Candidate", "Match", "MatchStatus", "Matcher", "Reason", "Thresholds"]
 
 _CANDIDATE_POOL = 8  # entries the first stage hands to the reranker
-_QUESTIONS_COMPARED = 3  # per candidate entry, the questions the reranker compares
+_QUESTIONS_COMPARED = 3  # per candidate entry, the questions the reranker compares …
+_FULLY_COMPARED = 4  # … for the pool's first four; the others' best question only
 _ANSWER_FIELD_WEIGHT = 0.2  # answer text helps ranking a little (measured on the benchmark)
 _MIN_ANSWER_IDF = 0.3  # answer words in most answers are skipped when ranking
 _ANSWER_TOKENS = 400  # answers are indexed on their first 400 words
@@ -212,14 +213,16 @@ class Matcher:
         ranked = sorted(((int(i), float(fused[i])) for i in top), key=lambda x: -x[1])
         return [(i, s) for i, s in ranked if s > 0], q_scores, a_scores
 
-    def _compared_docs(self, entry_index: int, q_scores: np.ndarray) -> list[int]:
-        """The entry's questions worth reranking: its few best by BM25 (at least one)."""
+    def _compared_docs(self, entry_index: int, q_scores: np.ndarray, rank: int) -> list[int]:
+        """The entry's questions worth reranking: its few best by BM25 (at least one), fewer
+        for an entry further down the pool (`rank`)."""
         start = int(self._starts[entry_index])
         count = len(self.entries[entry_index].questions)
         if count == 1:
             return [start]
         scores = q_scores[start : start + count]
-        order = np.argsort(-scores, kind="stable")[:_QUESTIONS_COMPARED]
+        compared = _QUESTIONS_COMPARED if rank < _FULLY_COMPARED else 1
+        order = np.argsort(-scores, kind="stable")[:compared]
         return [start + int(i) for i in order if scores[i] > 0] or [start + int(order[0])]
 
     def _features(
@@ -239,7 +242,7 @@ class Matcher:
         rows: list[list[float]] = []
         for rank, (index, fused) in enumerate(ranked):
             keys = self.keywords.of_entry(index)
-            for doc in self._compared_docs(index, q_scores):
+            for doc in self._compared_docs(index, q_scores, rank):
                 text = self._texts[doc]
                 view = CandidateView(
                     tokens=text.split(),

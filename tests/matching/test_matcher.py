@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_bot.knowledge import KnowledgeBase, load_knowledge
+from cchc_bot.knowledge import Agency, Entry, KnowledgeBase, Source, load_knowledge
 from cchc_bot.matching import (
     MAX_CHOICES,
     AspectDetector,
@@ -458,3 +458,24 @@ def test_a_named_school_level_is_never_answered_with_another_level(
     assert not (m.status == "answer" and m.entry.id == "chuyen-truong-thpt"), describe(m)
     if m.status == "choices":
         assert m.candidates[0].entry.id == "chuyen-truong-thcs", describe(m)
+
+
+def test_entries_far_down_the_pool_compare_one_question() -> None:
+    """The pool's first four entries have their three best questions reranked, the rest one."""
+    source = Source("faq/x.yaml", 1)
+    entries = tuple(
+        Entry(
+            f"muc-{i}",
+            "faq",
+            "faq/x",
+            tuple(f"hồ sơ xét tuyển đợt {i} {word}" for word in ("một", "hai", "ba", "bốn")),
+            source,
+            "Trả lời.",
+        )
+        for i in range(1, 11)
+    )
+    matcher = Matcher(KnowledgeBase("x", Agency("t", "t", "0"), entries))
+    ids, rows = matcher.candidate_features("hồ sơ xét tuyển", today=date(2026, 1, 1))
+    per_entry = [ids.count(entry) for entry in dict.fromkeys(ids)]
+    assert len(per_entry) == 8 and len(rows) == len(ids)
+    assert per_entry == [3, 3, 3, 3, 1, 1, 1, 1]
