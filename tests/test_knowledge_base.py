@@ -162,7 +162,7 @@ def test_golden_set_floors(knowledge: KnowledgeBase, variant: str) -> None:
     assert summary.answered_wrong <= 0.01
     assert summary.oos_answered <= 0.03
     assert summary.right_answered_or_offered >= 0.98
-    assert summary.answered_right >= 0.82
+    assert summary.answered_right >= 0.83
 
 
 @pytest.mark.parametrize("variant", ["as written", "no diacritics"])
@@ -174,7 +174,7 @@ def test_holdout_set_floors(knowledge: KnowledgeBase, variant: str) -> None:
     assert summary[variant].answered_wrong <= 0.02
     assert summary[variant].oos_answered <= 0.03
     assert summary[variant].right_answered_or_offered >= 0.96
-    assert summary[variant].answered_right >= 0.74
+    assert summary[variant].answered_right >= 0.76
 
 
 def test_no_accidental_copies_of_golden_questions(knowledge: KnowledgeBase) -> None:
@@ -193,3 +193,20 @@ def test_everyday_time_words_do_not_derail_a_question(knowledge: KnowledgeBase) 
         match = matcher.match(text, today=date(2026, 11, 21))
         assert match.status != "unknown"
         assert match.candidates[0].entry.id == "gio-lam-viec"
+
+
+def test_a_word_only_the_best_entry_has_settles_a_lopsided_tie(knowledge: KnowledgeBase) -> None:
+    """ "email": in one of the contact entry's questions, in no question of the entries that
+    share the rest of the message; the confidence puts it far ahead, so it is answered."""
+    match = Matcher(knowledge).match("email so giao duc soc trang", today=date(2026, 11, 21))
+    assert (match.status, match.entry and match.entry.id) == ("answer", "gio-lam-viec")
+
+
+def test_a_close_rival_still_makes_a_choice(knowledge: KnowledgeBase) -> None:
+    """Registering for the exam: as a pupil or as a free candidate — both fit, neither is
+    three times as likely: the citizen chooses."""
+    match = Matcher(knowledge).match(
+        "đăng kí dự thi tốt ngiệp ở đâu vậy ad", today=date(2026, 11, 21)
+    )
+    assert match.status == "choices"
+    assert {"dang-ky-thi-tot-nghiep", "thi-sinh-tu-do"} <= {c.entry.id for c in match.candidates}

@@ -10,6 +10,7 @@ import numpy as np
 
 from cchc_bot.knowledge.model import Entry, KnowledgeBase
 from cchc_bot.lexicon import COMMON_WORDS, EVERYDAY_WORDS, GENERIC_WORDS, RELATED_WORDS
+from cchc_bot.matching.ambiguity import AmbiguityGuard
 from cchc_bot.matching.facets import SchoolLevels
 from cchc_bot.matching.features import CandidateView, features
 from cchc_bot.matching.index import BM25Index
@@ -38,7 +39,6 @@ _FULLY_COMPARED = 4  # … for the pool's first four; the others' best question 
 _ANSWER_FIELD_WEIGHT = 0.2  # answer text helps ranking a little (measured on the benchmark)
 _MIN_ANSWER_IDF = 0.3  # answer words in most answers are skipped when ranking
 _ANSWER_TOKENS = 400  # answers are indexed on their first 400 words
-_AMBIGUITY_GAP = 0.1  # another entry covering this much, with the same words, is ambiguous
 _CHOICE_FLOOR = 0.05  # a choice offered is at least a twentieth as likely as the best one
 
 
@@ -118,6 +118,9 @@ class Matcher:
             sorted({tuple(tokens(w)) for w in GENERIC_WORDS} - {()}, key=len, reverse=True)
         )
         self.levels = SchoolLevels(tokens, ((e.id, e.questions) for e in self.entries))
+        self.ambiguity = AmbiguityGuard(
+            self._coverage, self._starts, counts, self._index_of, self.levels
+        )
         self._valid_cache: tuple[date, np.ndarray] | None = None
         self._texts.seal()
         release_free_memory()
@@ -325,32 +328,6 @@ class Matcher:
         """Entries ranked for `text` with their confidence scores (no decision)."""
         return self._candidates(self._query(text), today or date.today())[:limit]
 
-    def _closest(self, query: Query, entry: Entry) -> tuple[float, frozenset[str]]:
-        """Coverage of the entry's closest question, and the distinctive words it holds."""
-        start = int(self._starts[self._index_of[entry.id]])
-        best: tuple[float, frozenset[str]] = (-1.0, frozenset())
-        for doc in range(start, start + len(entry.questions)):
-            cov = self._coverage(query, doc)
-            if cov[0] > best[0]:
-                best = cov
-        return best
-
-    def _ambiguous(
-        self, query: Query, best: Candidate, others: Sequence[Candidate]
-    ) -> list[Candidate]:
-        """Another entry covers the message about as well, with every distinctive word the
-        best one matches ("… trường THPT" vs "… trường THPT tư thục"): a choice, not an
-        answer, however the reranker splits them."""
-        coverage, words = self._closest(query, best.entry)
-        named = self.levels.named(query.tokens)
-        rivals = []
-        for other in others:
-            other_coverage, other_words = self._closest(query, other.entry)
-            close = other_coverage >= coverage - _AMBIGUITY_GAP and words <= other_words
-            if close or self.levels.conflict(named, best.entry.id, other.entry.id):
-                rivals.append(other)
-        return rivals
-
     def match(self, text: str, *, today: date | None = None) -> Match:
         query = self._query(text)
         if not query.tokens:
@@ -366,7 +343,7 @@ class Matcher:
         others = candidates[1 : MAX_CHOICES + 1]
         runner_up = max((c.score for c in others), default=0.0)
         clear_lead = best.score - runner_up >= t.margin
-        rivals = self._ambiguous(query, best, others) if best.score >= t.answer else []
+        rivals = self.ambiguity.rivals(query, best, others) if best.score >= t.answer else []
         ambiguous = bool(rivals)
         if best.score >= t.answer and clear_lead and not ambiguous:
             aspect = query.aspect if best.entry.kind == "procedure" else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -288,6 +289,25 @@ def _install_idle_ping(engine: Engine, idle_seconds: float) -> None:
             raise DisconnectionError(f"stale pooled connection: {type(exc).__name__}") from exc
 
 
+def _enable_wal(cursor: Any) -> None:
+    """Switch to WAL, waiting for other connections as the busy timeout promises.
+
+    Switching needs an exclusive lock; while another connection holds a write lock SQLite
+    answers "database is locked" at once instead of waiting (it would deadlock), e.g. when
+    several processes open a new database file together. Retried for up to the busy timeout.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01 + random.random() * 0.04)
+
+
 def _install_sqlite_hooks(engine: Engine, database: str | None) -> None:
     """Parent directory, WAL, busy timeout, foreign keys, and BEGIN (IMMEDIATE) by ourselves."""
     in_memory = not database or database == ":memory:" or database.startswith("file:")
@@ -304,7 +324,7 @@ def _install_sqlite_hooks(engine: Engine, database: str | None) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(cursor)
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
             cursor.close()

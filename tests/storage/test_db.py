@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -242,3 +243,24 @@ def test_a_pooled_connection_the_server_dropped_is_replaced_after_idling(
         again = database.run(lambda s: s.execute(text("SELECT pg_backend_pid()")).scalar_one())
         assert again != pid
         database.check_schema()
+
+
+def test_sqlite_waits_for_a_writer_while_switching_to_wal(tmp_path: Path) -> None:
+    """A new database file another process is writing to: switching it to WAL used to fail
+    at once with "database is locked" (SQLite skips the busy timeout there); it now waits."""
+    path = tmp_path / "new.db"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE t (x INTEGER)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO t VALUES (1)")
+    release = threading.Timer(0.3, lambda: writer.execute("COMMIT"))
+    release.start()
+    database = Database(f"sqlite:///{path}")
+    try:
+        assert database.ping()
+        mode = database.run(lambda session: session.execute(text("PRAGMA journal_mode")).scalar())
+        assert mode == "wal"
+    finally:
+        release.join()
+        database.close()
+        writer.close()

@@ -1,0 +1,65 @@
+"""When the best entry must be offered as a choice rather than answered: a rival that fits
+the message as well, with the same distinctive words, or one for the school level named."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from cchc_bot.matching.facets import SchoolLevels
+from cchc_bot.matching.query import Query
+from cchc_bot.matching.types import Candidate
+
+AMBIGUITY_GAP = 0.1  # another entry covering this much, with the same words, is ambiguous …
+DOMINANCE = 3.0  # … unless the best is this many times as likely and has words it lacks
+
+Coverage = Callable[[Query, int], tuple[float, frozenset[str]]]
+
+
+class AmbiguityGuard:
+    """Finds the rivals that make an answer a choice (`Matcher.match` asks it)."""
+
+    def __init__(
+        self,
+        coverage: Coverage,
+        starts: np.ndarray,
+        counts: Sequence[int],
+        index_of: Mapping[str, int],
+        levels: SchoolLevels,
+    ) -> None:
+        self._coverage = coverage  # informative coverage of one question (doc) and its words
+        self._starts = starts
+        self._counts = counts
+        self._index_of = index_of
+        self._levels = levels
+
+    def closest(self, query: Query, entry_id: str) -> tuple[float, frozenset[str], frozenset[str]]:
+        """Coverage of the entry's closest question, the distinctive words it holds, and
+        those any of the entry's questions holds."""
+        index = self._index_of[entry_id]
+        start = int(self._starts[index])
+        coverage, words, held = -1.0, frozenset[str](), set[str]()
+        for doc in range(start, start + self._counts[index]):
+            cov, shared = self._coverage(query, doc)
+            held |= shared
+            if cov > coverage:
+                coverage, words = cov, shared
+        return coverage, words, frozenset(held)
+
+    def rivals(self, query: Query, best: Candidate, others: Sequence[Candidate]) -> list[Candidate]:
+        """Another entry covers the message about as well, with every distinctive word the
+        best one matches ("… trường THPT" vs "… trường THPT tư thục"): a choice, not an
+        answer, however the reranker splits them. A rival the confidence finds far less
+        likely must also hold the words of the best entry's other questions ("email" in
+        "email sở giáo dục", not in its closest question "địa chỉ sở giáo dục")."""
+        coverage, words, held = self.closest(query, best.entry.id)
+        named = self._levels.named(query.tokens)
+        found = []
+        for other in others:
+            other_coverage, other_words, _ = self.closest(query, other.entry.id)
+            needed = words if other.score * DOMINANCE >= best.score else held
+            close = other_coverage >= coverage - AMBIGUITY_GAP and needed <= other_words
+            if close or self._levels.conflict(named, best.entry.id, other.entry.id):
+                found.append(other)
+        return found
