@@ -254,7 +254,7 @@ class Database:
 
     def _is_retryable(self, exc: DBAPIError) -> bool:
         if self.backend == "sqlite":
-            return "locked" in str(exc.orig) or "busy" in str(exc.orig)
+            return _sqlite_busy(exc.orig)
         return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
 
     def _unavailable(self, exc: BaseException) -> DatabaseUnavailable:
@@ -289,6 +289,11 @@ def _install_idle_ping(engine: Engine, idle_seconds: float) -> None:
             raise DisconnectionError(f"stale pooled connection: {type(exc).__name__}") from exc
 
 
+def _sqlite_busy(error: BaseException | None) -> bool:
+    """Whether an SQLite error means another connection holds the lock."""
+    return "locked" in str(error) or "busy" in str(error)
+
+
 def _enable_wal(cursor: Any) -> None:
     """Switch to WAL, waiting for other connections as the busy timeout promises.
 
@@ -302,8 +307,7 @@ def _enable_wal(cursor: Any) -> None:
             cursor.execute("PRAGMA journal_mode = WAL")
             return
         except sqlite3.OperationalError as exc:
-            busy = "locked" in str(exc) or "busy" in str(exc)
-            if not busy or time.monotonic() >= deadline:
+            if not _sqlite_busy(exc) or time.monotonic() >= deadline:
                 raise
             time.sleep(0.01 + random.random() * 0.04)
 
