@@ -22,8 +22,10 @@ Data: the knowledge bases' own questions and answers, nothing else.
   a matcher built without one fold is asked that fold's questions as written, without
   diacritics and re-worded as above (3 seeds).
 
-Ranking: every ask's first-stage pool (eight entries, up to three questions each) with its
-feature rows (`Matcher.candidate_features`); a linear model is trained listwise (softmax over
+Ranking: every ask's first-stage pool (`POOL` = eight entries, up to three questions each;
+the matcher hands nine to the reranker at run time, but calibrating on nine lowered the
+golden sets by two questions) with its feature rows (`Matcher.candidate_features`); a
+linear model is trained listwise (softmax over
 the pool's rows, cross-entropy on the target entry's rows; Adam, L2 0.01, 300 steps) on
 standardised features.
 
@@ -76,6 +78,7 @@ from cchc_bot.vietnamese import strip_diacritics, tokenize  # noqa: E402
 
 OUT = HERE.parent / "cchc_bot" / "matching" / "reranker_weights.py"
 KNOWLEDGE = HERE.parent / "knowledge"
+POOL = 8  # first-stage entries per ask while training and calibrating
 
 
 # --- pseudo-queries ---------------------------------------------------------------------------
@@ -236,7 +239,7 @@ def paraphrase_asks(knowledge: KnowledgeBase, seed: int, folds: int = 5) -> list
             )
             for i, e in enumerate(knowledge.entries)
         )
-        matcher = Matcher(replace(knowledge, entries=entries), reranker=untrained())
+        matcher = Matcher(replace(knowledge, entries=entries), reranker=untrained(), pool=POOL)
         gen = PseudoQueries(matcher, neighbours=False)
         for (i, j), f in sorted(fold_of.items()):
             if f == fold:
@@ -385,8 +388,8 @@ def sources() -> tuple[PseudoQueries, PseudoQueries]:
         shutil.copytree(KNOWLEDGE, folder, ignore=shutil.ignore_patterns("golden.yaml"))
         own = load_knowledge(folder)
     return (
-        PseudoQueries(Matcher(load_knowledge(bench.folder), reranker=untrained())),
-        PseudoQueries(Matcher(own, reranker=untrained())),
+        PseudoQueries(Matcher(load_knowledge(bench.folder), reranker=untrained(), pool=POOL)),
+        PseudoQueries(Matcher(own, reranker=untrained(), pool=POOL)),
     )
 
 

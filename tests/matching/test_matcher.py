@@ -477,5 +477,19 @@ def test_entries_far_down_the_pool_compare_one_question() -> None:
     matcher = Matcher(KnowledgeBase("x", Agency("t", "t", "0"), entries))
     ids, rows = matcher.candidate_features("hồ sơ xét tuyển", today=date(2026, 1, 1))
     per_entry = [ids.count(entry) for entry in dict.fromkeys(ids)]
-    assert len(per_entry) == 8 and len(rows) == len(ids)
-    assert per_entry == [3, 3, 3, 3, 1, 1, 1, 1]
+    assert len(per_entry) == 9 and len(rows) == len(ids)
+    assert per_entry == [3, 3, 3, 3, 1, 1, 1, 1, 1]
+    smaller = Matcher(KnowledgeBase("x", Agency("t", "t", "0"), entries), pool=5)
+    ids, _ = smaller.candidate_features("hồ sơ xét tuyển", today=date(2026, 1, 1))
+    assert [ids.count(entry) for entry in dict.fromkeys(ids)] == [3, 3, 3, 3, 1]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["thủ tục chuyển trường cho con", "bằng tốt nghiệp", "thành lập trường", "hồ sơ nộp ở đâu", "mat bang c3"],
+)
+def test_candidates_after_the_best_come_most_likely_first(matcher: Matcher, question: str) -> None:
+    """The choices a citizen sees after the best are ordered by confidence."""
+    found = matcher.search(question, today=date(2026, 1, 1))
+    rest = [c.score for c in found[1:]]
+    assert len(rest) >= 2 and rest == sorted(rest, reverse=True)
