@@ -23,6 +23,7 @@ from cchc_bot.settings import Settings, SettingsError
 from cchc_bot.storage import StorageError
 
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 1  # as Python's documentation advises for a closed output pipe
 EVAL_WIDTHS = (8, 11, 7, 7, 8, 7)  # the columns of cli_texts.EVAL_COLUMNS
 
 log = logging.getLogger("cchc_bot")
@@ -117,6 +118,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageError as exc:
         print(cli_texts.DATABASE_ERROR.format(error=exc), file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`cchc-bot chat | head`): stop quietly, and keep Python from
+        # failing again when it flushes stdout at exit.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 def _queue(args: argparse.Namespace, settings: Settings) -> int:

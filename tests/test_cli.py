@@ -444,3 +444,35 @@ def test_installed_console_script_smoke(
         check_ask_schema(obj)
     assert [o["status"] for o in objs] == ["answer", "unknown"]
     assert objs[0]["entry_id"] == "phuc-khao-thi-tot-nghiep"
+
+
+def test_chat_piped_into_a_reader_that_stops_ends_quietly(
+    tmp_path: Path, knowledge_small_dir: Path, db_url: str
+) -> None:
+    """`cchc-bot chat | head -2`: the reader closes the pipe; no traceback, exit code 1."""
+    script = Path(sys.executable).with_name("cchc-bot")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "cchc_bot"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
+    env.update(
+        CCHC_KNOWLEDGE_DIR=str(knowledge_small_dir),
+        CCHC_DATABASE_URL=db_url,
+        HOME=str(tmp_path),
+        PYTHONIOENCODING="utf-8",
+    )
+    reader_side, writer_side = os.pipe()
+    os.close(reader_side)  # the reader has already gone
+    with os.fdopen(writer_side, "wb") as closed_stdout:
+        done = subprocess.run(
+            [*command, "chat"],
+            input="phúc khảo mất bao lâu\n" * 50,
+            stdout=closed_stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr

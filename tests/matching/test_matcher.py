@@ -486,7 +486,13 @@ def test_entries_far_down_the_pool_compare_one_question() -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["thủ tục chuyển trường cho con", "bằng tốt nghiệp", "thành lập trường", "hồ sơ nộp ở đâu", "mat bang c3"],
+    [
+        "thủ tục chuyển trường cho con",
+        "bằng tốt nghiệp",
+        "thành lập trường",
+        "hồ sơ nộp ở đâu",
+        "mat bang c3",
+    ],
 )
 def test_candidates_after_the_best_come_most_likely_first(matcher: Matcher, question: str) -> None:
     """The choices a citizen sees after the best are ordered by confidence."""
