@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-import numpy as np
-
 from cchc_bot.matching.facets import SchoolLevels
 from cchc_bot.matching.query import Query
 from cchc_bot.matching.types import Candidate
@@ -14,34 +12,24 @@ from cchc_bot.matching.types import Candidate
 AMBIGUITY_GAP = 0.1  # another entry covering this much, with the same words, is ambiguous …
 DOMINANCE = 3.0  # … unless the best is this many times as likely and has words it lacks
 
-Coverage = Callable[[Query, int], tuple[float, frozenset[str]]]
+Coverages = Callable[[Query, int], list[tuple[float, frozenset[str]]]]
 
 
 class AmbiguityGuard:
     """Finds the rivals that make an answer a choice (`Matcher.match` asks it)."""
 
     def __init__(
-        self,
-        coverage: Coverage,
-        starts: np.ndarray,
-        counts: Sequence[int],
-        index_of: Mapping[str, int],
-        levels: SchoolLevels,
+        self, coverages: Coverages, index_of: Mapping[str, int], levels: SchoolLevels
     ) -> None:
-        self._coverage = coverage  # informative coverage of one question (doc) and its words
-        self._starts = starts
-        self._counts = counts
+        self._coverages = coverages  # informative coverage of each question of an entry
         self._index_of = index_of
         self._levels = levels
 
     def closest(self, query: Query, entry_id: str) -> tuple[float, frozenset[str], frozenset[str]]:
         """Coverage of the entry's closest question, the distinctive words it holds, and
         those any of the entry's questions holds."""
-        index = self._index_of[entry_id]
-        start = int(self._starts[index])
         coverage, words, held = -1.0, frozenset[str](), set[str]()
-        for doc in range(start, start + self._counts[index]):
-            cov, shared = self._coverage(query, doc)
+        for cov, shared in self._coverages(query, self._index_of[entry_id]):
             held |= shared
             if cov > coverage:
                 coverage, words = cov, shared

@@ -41,6 +41,7 @@ _ANSWER_FIELD_WEIGHT = 0.2  # answer text helps ranking a little (measured on th
 _MIN_ANSWER_IDF = 0.3  # answer words in most answers are skipped when ranking
 _ANSWER_TOKENS = 400  # answers are indexed on their first 400 words
 _CHOICE_FLOOR = 0.05  # a choice offered is at least a twentieth as likely as the best one
+_CACHED_ENTRIES = 1024  # entries whose question term sets are kept between queries
 
 
 def _is_extra_term(term: str) -> bool:
@@ -122,9 +123,8 @@ class Matcher:
             sorted({tuple(tokens(w)) for w in GENERIC_WORDS} - {()}, key=len, reverse=True)
         )
         self.levels = SchoolLevels(tokens, ((e.id, e.questions) for e in self.entries))
-        self.ambiguity = AmbiguityGuard(
-            self._coverage, self._starts, counts, self._index_of, self.levels
-        )
+        self._entry_terms = lru_cache(maxsize=_CACHED_ENTRIES)(self._question_terms)
+        self.ambiguity = AmbiguityGuard(self._entry_coverages, self._index_of, self.levels)
         self._valid_cache: tuple[date, np.ndarray] | None = None
         self._texts.seal()
         release_free_memory()
@@ -189,9 +189,18 @@ class Matcher:
     def _query(self, text: str) -> Query:
         return self.reader.read(text)
 
-    def _coverage(self, query: Query, doc_index: int) -> tuple[float, frozenset[str]]:
-        """Informative coverage of one question, and the distinctive words they share."""
-        return self.reader.coverage(query, set(self.questions.doc_terms(doc_index).tolist()))
+    def _question_terms(self, entry_index: int) -> tuple[frozenset[int], ...]:
+        """The term ids of each of an entry's questions (cached for recent entries)."""
+        start = int(self._starts[entry_index])
+        docs = range(start, start + len(self.entries[entry_index].questions))
+        return tuple(frozenset(self.questions.doc_terms(doc).tolist()) for doc in docs)
+
+    def _entry_coverages(
+        self, query: Query, entry_index: int
+    ) -> list[tuple[float, frozenset[str]]]:
+        """Informative coverage of each of an entry's questions, and the distinctive words
+        each shares with the query."""
+        return self.reader.coverages(query, self._entry_terms(entry_index))
 
     def _first_stage(
         self, query: Query, today: date, exclude: Collection[int] = ()

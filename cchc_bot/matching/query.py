@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from cchc_bot.matching.aspects import AspectDetector
@@ -131,20 +131,38 @@ class QueryReader:
         An aspect cue the question lacks does not count ("how much?" says nothing about
         which procedure); a related word counts half; a corrected word a little less.
         """
-        ids = query.ids
-        total = got = 0.0
-        matched: set[str] = set()
-        for token in query.tokens:
-            weight = query.weights[token]
-            present = ids[token] in doc_terms
-            if token in query.cue_words and not present:
-                continue
-            total += weight
-            if present:
-                got += weight * (CORRECTED_CREDIT if token in query.corrected else 1.0)
-                matched.add(token)
-            elif not query.related_of[token].isdisjoint(doc_terms):
-                got += weight * RELATED_CREDIT
-                matched.add(token)
-        distinctive = frozenset(t for t in matched if query.weights[t] >= DISTINCTIVE_IDF)
-        return (got / total if total else 0.0), distinctive
+        return self.coverages(query, (doc_terms,))[0]
+
+    def coverages(
+        self, query: Query, questions: Iterable[Collection[int]]
+    ) -> list[tuple[float, frozenset[str]]]:
+        """`coverage` of several questions (their term ids), the query read once."""
+        # Per word: term id, weight, credit when present, counted when absent, related ids.
+        words = [
+            (
+                token,
+                query.ids[token],
+                query.weights[token],
+                CORRECTED_CREDIT if token in query.corrected else 1.0,
+                token not in query.cue_words,
+                query.related_of[token],
+            )
+            for token in query.tokens
+        ]
+        out = []
+        for doc_terms in questions:
+            total = got = 0.0
+            matched: list[str] = []
+            for token, term, weight, credit, counted, related in words:
+                if term in doc_terms:
+                    total += weight
+                    got += weight * credit
+                    matched.append(token)
+                elif counted:
+                    total += weight
+                    if related and not related.isdisjoint(doc_terms):
+                        got += weight * RELATED_CREDIT
+                        matched.append(token)
+            distinctive = frozenset(t for t in matched if query.weights[t] >= DISTINCTIVE_IDF)
+            out.append(((got / total if total else 0.0), distinctive))
+        return out

@@ -100,7 +100,6 @@ def test_the_informative_coverage_feature_is_the_ambiguity_guards_coverage() -> 
         query = matcher._query(text)
         ids, rows = matcher.candidate_features(text)
         for entry, row in zip(ids, rows, strict=True):
-            start = sum(len(e.questions) for e in matcher.entries[:entry])
-            count = len(matcher.entries[entry].questions)
-            coverages = [matcher._coverage(query, d)[0] for d in range(start, start + count)]
+            coverages = [c for c, _ in matcher._entry_coverages(query, entry)]
+            assert len(coverages) == len(matcher.entries[entry].questions)
             assert any(row[column] == pytest.approx(c) for c in coverages)
