@@ -145,10 +145,15 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     from cchc_bot.reports import month_bounds, monthly_report, parse_month
     from cchc_bot.storage import DeliveryRepository, NoticeRepository, ReportQueries
 
+    try:
+        month = parse_month(args.month)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     app = build_app(settings)
     try:
         knowledge = app.knowledge.current.knowledge
-        start, end = month_bounds(*parse_month(args.month), settings.timezone)
+        start, end = month_bounds(*month, settings.timezone)
         notices = month_report(
             NoticeRepository(app.database), DeliveryRepository(app.database), start, end
         )

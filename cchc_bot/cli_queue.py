@@ -272,6 +272,9 @@ def _promote(
 def _export(args: argparse.Namespace, hotline: HotlineService) -> int:
     from cchc_bot.exports import export_tickets
 
+    if args.end < args.start:
+        print(cli_texts.EXPORT_BAD_RANGE.format(start=args.start, end=args.end), file=sys.stderr)
+        return EXIT_USAGE
     tz = hotline.timezone
     start = datetime.combine(args.start, time.min, tz)
     end = datetime.combine(args.end, time.max, tz)

@@ -120,6 +120,7 @@ STAFF_PROMOTE_NEEDS_TOPIC = (
 STAFF_PROMOTED = "Đã đưa phiếu {number} vào mục '{entry_id}' ({path}); kb check: không lỗi."
 PROMOTE_COMMENT = "thêm từ phiếu {number} bởi {who} ngày {day}"
 EXPORT_XLSX_NEEDS_FILE = "Xuất Excel cần tên tệp: --output phieu.xlsx"
+EXPORT_BAD_RANGE = "Khoảng ngày không hợp lệ: --from {start} sau --to {end}."
 EXPORTED = "Đã xuất {count} phiếu ra {path}."
 PRUNED = "Đã xóa nội dung {count} tin nhắn cũ hơn {days} ngày (giữ lại số liệu thống kê)."
 

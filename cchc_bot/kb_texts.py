@@ -45,6 +45,9 @@ UNKNOWN_KEY = "trường '{key}' không được hỗ trợ trong {what}{hint} (
 # --- the folder (`knowledge.loader`) --------------------------------------------------------------
 
 NO_FOLDER = "không tìm thấy thư mục tri thức '{folder}'"
+KNOWLEDGE_IS_A_FILE = (
+    "'{folder}' là một tệp, không phải thư mục tri thức (cần thư mục có agency.yaml)"
+)
 AGENCY_YML_HINT = " (đang có agency.yml: hãy đổi tên thành agency.yaml)"
 MISSING_AGENCY = "thiếu tệp bắt buộc {file}{hint}"
 NOT_A_FOLDER = "'{folder}' phải là một thư mục; đã bỏ qua"

@@ -81,7 +81,8 @@ def check_knowledge(
     today = today or date.today()
     problems = Problems()
     if not folder.is_dir():
-        problems.error(kb_texts.NO_FOLDER.format(folder=folder))
+        missing = kb_texts.KNOWLEDGE_IS_A_FILE if folder.exists() else kb_texts.NO_FOLDER
+        problems.error(missing.format(folder=folder))
         return CheckReport(problems.errors, problems.warnings, None)
 
     agency = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cchc_bot.knowledge import KnowledgeError, load_knowledge
@@ -356,6 +358,14 @@ def test_agency_yml_gets_a_rename_hint(build_kb: BuildKb) -> None:
 def test_missing_folder(tmp_path: object) -> None:
     report = check(tmp_path / "nope")  # type: ignore[operator]
     assert "không tìm thấy thư mục tri thức" in str(report.errors[0])
+
+
+def test_a_file_given_as_the_folder(tmp_path: Path) -> None:
+    file = tmp_path / "agency.yaml"
+    file.write_text("name: x\n", encoding="utf-8")
+    report = check(file)
+    assert len(report.errors) == 1 and report.knowledge is None
+    assert "không phải thư mục tri thức" in str(report.errors[0])
 
 
 def test_a_file_that_is_not_utf8(build_kb: BuildKb) -> None:

@@ -1,0 +1,213 @@
+"""`cchc-bot queue …` and `cchc-bot report` end to end: tickets opened by citizens in the chat,
+worked from the terminal, delivered back, promoted into the knowledge base, exported."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from cchc_bot import texts
+from cchc_bot.cli import EXIT_USAGE, main
+from cchc_bot.settings_specs import SPECS
+
+UNKNOWN = "Vé xe buýt Vietjet đi Erasmus giá bao nhiêu"
+TICKET_KEYS = {
+    "number",
+    "kind",
+    "status",
+    "overdue",
+    "category",
+    "assignee",
+    "channel",
+    "created_at",
+    "due_at",
+    "answered_at",
+    "group_id",
+    "text",
+    "candidates",
+    "answer",
+}
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path, knowledge_small_dir: Path) -> Path:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(knowledge_small_dir, folder)  # promote writes into it
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, knowledge: Path) -> None:
+    for spec in SPECS:
+        monkeypatch.delenv(spec.env, raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("CCHC_DATABASE_URL", f"sqlite:///{tmp_path / 'cchc.db'}")
+    monkeypatch.setenv("CCHC_KNOWLEDGE_DIR", str(knowledge))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def chat(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *lines: str) -> str:
+    """The citizen's side: a console chat session typing `lines`."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    code, out, _ = run(capsys, "chat")
+    assert code == 0
+    return out
+
+
+def tickets(capsys: pytest.CaptureFixture[str], *filters: str) -> list[dict]:
+    code, out, _ = run(capsys, "queue", "list", "--json", *filters)
+    assert code == 0
+    return json.loads(out)
+
+
+@pytest.fixture
+def opened(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    """One question the bot could not answer, filed by a citizen; its ticket number."""
+    out = chat(capsys, monkeypatch, UNKNOWN + " gọi 0912345678")
+    [ticket] = tickets(capsys)
+    assert ticket["number"] in out  # the citizen was given the number
+    return ticket["number"]
+
+
+def test_list_json_schema_and_masking(capsys: pytest.CaptureFixture[str], opened: str) -> None:
+    [ticket] = tickets(capsys)
+    assert set(ticket) == TICKET_KEYS
+    assert ticket["number"] == opened
+    assert (ticket["kind"], ticket["status"], ticket["channel"]) == ("question", "open", "console")
+    assert ticket["due_at"] and not ticket["overdue"] and ticket["answer"] is None
+    assert "0912345678" not in ticket["text"] and "Erasmus" in ticket["text"]
+    assert tickets(capsys, "--status", "closed") == []
+    code, out, _ = run(capsys, "queue", "list")
+    assert code == 0 and opened in out and "0912345678" not in out
+
+
+def test_ticket_worked_from_the_terminal_reaches_the_citizen(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, opened: str
+) -> None:
+    staff = ("queue", "--by", "Lan")
+    assert run(capsys, *staff, "assign", opened, "Minh")[0] == 0
+    assert [t["number"] for t in tickets(capsys, "--assignee", "Minh")] == [opened]
+    assert run(capsys, *staff, "note", opened, "Hỏi lại phòng kế hoạch")[0] == 0
+    answer = "Việc này không thuộc Sở Giáo dục; anh/chị liên hệ hãng vận chuyển."
+    code, out, _ = run(capsys, *staff, "answer", opened, answer)
+    assert code == 0 and opened in out
+
+    code, out, _ = run(capsys, "queue", "show", opened)
+    assert code == 0
+    assert "Minh" in out and "Hỏi lại phòng kế hoạch" in out and answer in out
+    assert "Lan" in out  # the history names who acted
+    [ticket] = tickets(capsys, "--status", "answered")
+    assert ticket["answer"] == answer and ticket["answered_at"]
+
+    delivered = chat(capsys, monkeypatch, "/thoat")  # the citizen comes back to the chat
+    assert texts.CONSOLE_INBOX in delivered and answer in delivered
+
+    assert run(capsys, *staff, "close", opened)[0] == 0
+    assert tickets(capsys)[0]["status"] == "closed"
+
+
+def test_wrong_moves_are_refused_with_a_reason(
+    capsys: pytest.CaptureFixture[str], opened: str
+) -> None:
+    staff = ("queue", "--by", "Lan")
+    code, _, err = run(capsys, *staff, "close", opened)  # not answered yet
+    assert code == 1 and opened in err
+    code, _, err = run(capsys, *staff, "answer", opened)
+    assert code == EXIT_USAGE and err.strip()
+    code, _, err = run(capsys, *staff, "assign", "HD-2026-99999", "Minh")
+    assert code == 1 and "HD-2026-99999" in err
+    with pytest.raises(SystemExit) as exc:
+        run(capsys, *staff, "reject", opened)  # a reason is required
+    assert exc.value.code == EXIT_USAGE
+    code, _, _ = run(capsys, *staff, "reject", opened, "--reason", "Không thuộc thẩm quyền")
+    assert code == 0
+    [ticket] = tickets(capsys)
+    assert ticket["status"] == "rejected"
+    code, out, _ = run(capsys, "queue", "show", opened)
+    assert "Không thuộc thẩm quyền" in out
+
+
+def test_promoted_answer_becomes_knowledge_the_bot_answers_with(
+    capsys: pytest.CaptureFixture[str], knowledge: Path, opened: str
+) -> None:
+    staff = ("queue", "--by", "Lan")
+    code, _, err = run(capsys, *staff, "promote", opened, "--entry-id", "ve-xe-du-hoc")
+    assert code == 1 and err.strip()  # nothing to promote before an answer
+    answer = "Giá vé do hãng vận chuyển công bố; Sở Giáo dục không quản lý vé xe."
+    assert run(capsys, *staff, "answer", opened, answer)[0] == 0
+    code, _, err = run(capsys, *staff, "promote", opened, "--entry-id", "ve-xe-du-hoc")
+    assert code == EXIT_USAGE and "--topic" in err  # a new entry needs its file
+    code, out, _ = run(
+        capsys,
+        *staff,
+        "promote",
+        opened,
+        "--entry-id",
+        "ve-xe-du-hoc",
+        "--topic",
+        "faq/khac.yaml",
+        "--topic-title",
+        "Câu hỏi khác",
+    )
+    assert code == 0 and "ve-xe-du-hoc" in out
+    written = (knowledge / "faq" / "khac.yaml").read_text(encoding="utf-8")
+    assert "ve-xe-du-hoc" in written and opened in written
+
+    code, out, _ = run(capsys, "kb", "check", str(knowledge))
+    assert code == 0, out
+    code, out, _ = run(capsys, "ask", "--json", UNKNOWN)
+    assert code == 0
+    assert json.loads(out)["entry_id"] == "ve-xe-du-hoc"
+    code, out, _ = run(capsys, "queue", "show", opened)
+    assert "promote" in out
+
+
+def test_export_csv_xlsx_and_bad_ranges(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, opened: str
+) -> None:
+    days = ("--from", "2020-01-01", "--to", "2099-12-31")
+    code, out, _ = run(capsys, "queue", "export", *days)
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert len(rows) == 2 and rows[1][0] == opened
+    assert "0912345678" not in out
+
+    code, _, err = run(capsys, "queue", "export", *days, "--format", "xlsx")
+    assert code == EXIT_USAGE and "--output" in err
+    target = tmp_path / "phieu.xlsx"
+    code, out, _ = run(capsys, "queue", "export", *days, "--format", "xlsx", "-o", str(target))
+    assert code == 0 and str(target) in out
+    sheet = load_workbook(target).active
+    assert sheet.cell(row=2, column=1).value == opened
+
+    code, _, err = run(capsys, "queue", "export", "--from", "2026-12-01", "--to", "2026-11-01")
+    assert code == EXIT_USAGE and "2026-12-01" in err
+    code, out, _ = run(capsys, "queue", "export", "--from", "2020-01-01", "--to", "2020-01-31")
+    assert code == 0 and len(list(csv.reader(io.StringIO(out)))) == 1  # the header only
+
+
+def test_monthly_report_counts_the_ticket(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, opened: str
+) -> None:
+    [ticket] = tickets(capsys)
+    month = ticket["created_at"][:7]
+    code, out, _ = run(capsys, "report", "--month", month)
+    assert code == 0 and out.startswith("# ")
+    target = tmp_path / "report.html"
+    code, _, _ = run(capsys, "report", "--month", month, "--format", "html", "-o", str(target))
+    assert code == 0 and target.read_text(encoding="utf-8").lstrip().startswith("<!")
+    code, _, err = run(capsys, "report", "--month", "2026-13")
+    assert code == EXIT_USAGE and "2026-13" in err
