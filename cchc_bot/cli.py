@@ -125,6 +125,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except UnicodeDecodeError as exc:
+        print(cli_texts.FILE_NOT_UTF8.format(reason=exc.reason), file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        if exc.filename is None:  # not a file: a network or system error, not ours to word
+            raise
+        reason = cli_texts.FILE_REASONS.get(exc.errno or 0, exc.strerror)
+        print(cli_texts.FILE_ERROR.format(path=exc.filename, reason=reason), file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _queue(args: argparse.Namespace, settings: Settings) -> int:

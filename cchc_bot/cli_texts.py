@@ -9,6 +9,8 @@ use `str.format` fields; column widths and layout stay with the code that prints
 
 from __future__ import annotations
 
+import errno
+
 # --- `cchc-bot` (argparse; the other help texts are English, for developers) -----------------
 
 DESCRIPTION = "Trợ lý hỏi – đáp thủ tục hành chính ngành giáo dục (CCHC)."
@@ -120,6 +122,14 @@ STAFF_PROMOTE_NEEDS_TOPIC = (
 STAFF_PROMOTED = "Đã đưa phiếu {number} vào mục '{entry_id}' ({path}); kb check: không lỗi."
 PROMOTE_COMMENT = "thêm từ phiếu {number} bởi {who} ngày {day}"
 EXPORT_XLSX_NEEDS_FILE = "Xuất Excel cần tên tệp: --output phieu.xlsx"
+FILE_ERROR = "Không mở được tệp '{path}': {reason}."
+FILE_REASONS = {
+    errno.ENOENT: "không có tệp hoặc thư mục này",
+    errno.EACCES: "không có quyền đọc/ghi",
+    errno.EISDIR: "đây là một thư mục, cần một tệp",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+}
+FILE_NOT_UTF8 = "Tệp không đọc được theo mã UTF-8 ({reason}); hãy lưu lại tệp ở dạng UTF-8."
 EXPORT_BAD_RANGE = "Khoảng ngày không hợp lệ: --from {start} sau --to {end}."
 EXPORTED = "Đã xuất {count} phiếu ra {path}."
 PRUNED = "Đã xóa nội dung {count} tin nhắn cũ hơn {days} ngày (giữ lại số liệu thống kê)."

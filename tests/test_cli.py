@@ -476,3 +476,18 @@ def test_chat_piped_into_a_reader_that_stops_ends_quietly(
         )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_unreadable_files_are_explained_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "ask", "--batch", str(tmp_path / "missing.txt"))
+    assert code == EXIT_USAGE and "missing.txt" in err and "không có tệp" in err
+    code, _, err = run(capsys, "ask", "--batch", str(tmp_path))
+    assert code == EXIT_USAGE and "thư mục" in err
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("phúc khảo\n".encode("latin-1", errors="replace") + b"\xff\xfe\n")
+    code, _, err = run(capsys, "ask", "--batch", str(latin1))
+    assert code == EXIT_USAGE and "UTF-8" in err
+    code, _, err = run(capsys, "queue", "--by", "Lan", "answer", "1", "--file", "nope.txt")
+    assert code == EXIT_USAGE and "nope.txt" in err
