@@ -1,11 +1,13 @@
 """When the best entry must be offered as a choice rather than answered: a rival that fits
-the message as well, with the same distinctive words, or one for the school level named."""
+the message as well, with the same distinctive words, one for the school level named, or one
+a reference number in the message names."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
 from cchc_bot.matching.facets import SchoolLevels
+from cchc_bot.matching.numbers import ReferenceNumbers
 from cchc_bot.matching.query import Query
 from cchc_bot.matching.types import Candidate
 
@@ -19,11 +21,16 @@ class AmbiguityGuard:
     """Finds the rivals that make an answer a choice (`Matcher.match` asks it)."""
 
     def __init__(
-        self, coverages: Coverages, index_of: Mapping[str, int], levels: SchoolLevels
+        self,
+        coverages: Coverages,
+        index_of: Mapping[str, int],
+        levels: SchoolLevels,
+        numbers: ReferenceNumbers,
     ) -> None:
         self._coverages = coverages  # informative coverage of each question of an entry
         self._index_of = index_of
         self._levels = levels
+        self._numbers = numbers
 
     def closest(self, query: Query, entry_id: str) -> tuple[float, frozenset[str], frozenset[str]]:
         """Coverage of the entry's closest question, the distinctive words it holds, and
@@ -35,7 +42,22 @@ class AmbiguityGuard:
                 coverage, words = cov, shared
         return coverage, words, frozenset(held)
 
-    def rivals(self, query: Query, best: Candidate, others: Sequence[Candidate]) -> list[Candidate]:
+    def rivals(
+        self,
+        query: Query,
+        best: Candidate,
+        others: Sequence[Candidate],
+        pool: Sequence[Candidate],
+    ) -> tuple[list[Candidate], list[Candidate]]:
+        """The candidates of the `pool` (all but the best) that a reference number of the
+        message names ("kế hoạch 290": numbers.py), and those plus the close rivals among
+        `others` (the next few): every one makes the answer a choice."""
+        numbered = self._numbers.named(query.tokens) - {self._index_of[best.entry.id]}
+        named = [c for c in pool if self._index_of[c.entry.id] in numbered]
+        close = [c for c in self._close(query, best, others) if c not in named]
+        return named, named + close
+
+    def _close(self, query: Query, best: Candidate, others: Sequence[Candidate]) -> list[Candidate]:
         """Another entry covers the message about as well, with every distinctive word the
         best one matches ("… trường THPT" vs "… trường THPT tư thục"): a choice, not an
         answer, however the reranker splits them. A rival the confidence finds far less

@@ -15,6 +15,7 @@ from cchc_bot.matching.facets import SchoolLevels
 from cchc_bot.matching.features import CandidateView, features
 from cchc_bot.matching.index import BM25Index
 from cchc_bot.matching.keywords import EntryKeywords
+from cchc_bot.matching.numbers import ReferenceNumbers
 from cchc_bot.matching.packed_texts import PackedTexts
 from cchc_bot.matching.qtypes import QuestionClasses
 from cchc_bot.matching.query import Query, QueryReader
@@ -124,7 +125,10 @@ class Matcher:
         )
         self.levels = SchoolLevels(tokens, ((e.id, e.questions) for e in self.entries))
         self._entry_terms = lru_cache(maxsize=_CACHED_ENTRIES)(self._question_terms)
-        self.ambiguity = AmbiguityGuard(self._entry_coverages, self._index_of, self.levels)
+        self.numbers = ReferenceNumbers(self.questions, self._starts, _is_extra_term)
+        self.ambiguity = AmbiguityGuard(
+            self._entry_coverages, self._index_of, self.levels, self.numbers
+        )
         self._valid_cache: tuple[date, np.ndarray] | None = None
         self._texts.seal()
         release_free_memory()
@@ -356,9 +360,12 @@ class Matcher:
             return Match("unknown", None, None, score, (), why)
         best = candidates[0]
         others = candidates[1 : MAX_CHOICES + 1]
-        runner_up = max((c.score for c in others), default=0.0)
-        clear_lead = best.score - runner_up >= t.margin
-        rivals = self.ambiguity.rivals(query, best, others) if best.score >= t.answer else []
+        clear_lead = best.score - max((c.score for c in others), default=0.0) >= t.margin
+        numbered, rivals = (
+            self.ambiguity.rivals(query, best, others, candidates[1:])
+            if best.score >= t.answer
+            else ([], [])
+        )
         ambiguous = bool(rivals)
         if best.score >= t.answer and clear_lead and not ambiguous:
             aspect = query.aspect if best.entry.kind == "procedure" else None
@@ -366,6 +373,7 @@ class Matcher:
         floor = best.score * _CHOICE_FLOOR
         kept = [c for c in candidates[:MAX_CHOICES] if c.score >= floor or c in rivals]
         kept += [c for c in rivals if c not in kept]
+        kept = [kept[0], *numbered, *(c for c in kept[1:] if c not in numbered)]
         named = self.levels.named(query.tokens)
         if named and not named & self.levels.of_entry(best.entry.id):
             # The best entry is about another school level: the one the citizen named first.
