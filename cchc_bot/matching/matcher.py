@@ -29,6 +29,7 @@ from cchc_bot.matching.types import (
     Reason,
     Thresholds,
 )
+from cchc_bot.matching.vagueness import Vagueness
 from cchc_bot.memory import release_free_memory
 from cchc_bot.vietnamese import Normalizer, is_syllable
 
@@ -120,9 +121,7 @@ class Matcher:
             everyday={t for w in EVERYDAY_WORDS for t in tokens(w)},
         )
         self.aspects = self.reader.aspects
-        self._generic_phrases = tuple(
-            sorted({tuple(tokens(w)) for w in GENERIC_WORDS} - {()}, key=len, reverse=True)
-        )
+        self.vagueness = Vagueness(self.reader.common, GENERIC_WORDS, tokens)
         self.levels = SchoolLevels(tokens, ((e.id, e.questions) for e in self.entries))
         self._entry_terms = lru_cache(maxsize=_CACHED_ENTRIES)(self._question_terms)
         self.numbers = ReferenceNumbers(self.questions, self._starts, _is_extra_term)
@@ -351,9 +350,11 @@ class Matcher:
         query = self._query(text)
         if not query.tokens:
             return Match("unknown", None, None, 0.0, (), "empty")
-        vague = self._is_vague(query)
+        vague = self.vagueness.is_vague(query)
         candidates = self._candidates(query, today or date.today())
         t = self.thresholds
+        if vague and candidates and candidates[0].score >= t.answer:
+            vague = not self._cue_is_the_topic(query, candidates[0])
         if not candidates or candidates[0].score < t.choice or vague:
             score = candidates[0].score if candidates else 0.0
             why: Reason = "too_vague" if vague else "low_score"
@@ -382,18 +383,11 @@ class Matcher:
         reason: Reason = "ambiguous" if ambiguous else "close"
         return Match("choices", None, query.aspect, best.score, offered, reason)
 
-    def _is_vague(self, query: Query) -> bool:
-        """Nothing but everyday words, generic phrases and aspect cues ("thủ tục", "lệ phí").
-
-        Generic phrases count only as whole phrases: "học phí" is generic, but the "học" of
-        "xin học lại" is not.
+    def _cue_is_the_topic(self, query: Query, best: Candidate) -> bool:
+        """An aspect cue picks a field of a procedure, but can be what a question about
+        something else is about: "làm thủ tục giáo dục online được không" asks about online
+        services (an FAQ entry, confidently matched), not about some procedure's online link.
         """
-        common = self.reader.common
-        tokens = list(query.tokens)
-        covered = [t in common or t in query.cue_words for t in tokens]
-        for phrase in self._generic_phrases:
-            width = len(phrase)
-            for i in range(len(tokens) - width + 1):
-                if tuple(tokens[i : i + width]) == phrase:
-                    covered[i : i + width] = [True] * width
-        return all(covered)
+        return best.entry.kind != "procedure" and not self.vagueness.is_vague(
+            query, cues_say_nothing=False
+        )

@@ -176,6 +176,23 @@ def test_generic_questions_are_too_vague(matcher: Matcher, question: str) -> Non
     assert (m.status, m.reason) == ("unknown", "too_vague"), describe(m)
 
 
+@pytest.mark.parametrize("question", ["hồ sơ trực tuyến", "ho so truc tuyen", "hồ sơ online"])
+def test_a_cue_that_is_an_faqs_topic_is_not_vague(matcher: Matcher, question: str) -> None:
+    """ "trực tuyến" picks a procedure's online link, but is the topic of the online-services
+    FAQ: generic words plus that cue are answered with it when it is confidently matched."""
+    m = match(matcher, question)
+    assert m.status == "answer", describe(m)
+    assert m.entry is not None and m.entry.id == "dich-vu-cong-truc-tuyen"
+
+
+@pytest.mark.parametrize(
+    "question", ["hồ sơ mất bao lâu", "thủ tục lệ phí bao nhiêu", "hồ sơ nộp ở đâu"]
+)
+def test_generic_words_with_a_procedure_cue_stay_vague(matcher: Matcher, question: str) -> None:
+    m = match(matcher, question)
+    assert (m.status, m.reason) == ("unknown", "too_vague"), describe(m)
+
+
 @pytest.mark.parametrize(
     "question", ["mất bao lâu", "cần giấy tờ gì", "ở đâu", "nộp ở đâu", "bao nhiêu tiền"]
 )

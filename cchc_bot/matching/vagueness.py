@@ -1,0 +1,39 @@
+"""Messages too vague to answer: only everyday words, generic phrases and aspect cues.
+
+"thủ tục", "hồ sơ học phí", "nộp ở đâu" say nothing about which entry is meant, however well
+some question matches them. Generic phrases count only as whole phrases: "học phí" is
+generic, but the "học" of "xin học lại" is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+
+from cchc_bot.matching.query import Query
+
+
+class Vagueness:
+    """Tells whether a message holds anything but everyday words, generic phrases and cues."""
+
+    def __init__(
+        self,
+        common: Collection[str],
+        generic: Iterable[str],
+        tokens: Callable[[str], list[str]],
+    ) -> None:
+        self._common = common
+        phrases = {tuple(tokens(w)) for w in generic} - {()}
+        self._generic = tuple(sorted(phrases, key=len, reverse=True))
+
+    def is_vague(self, query: Query, *, cues_say_nothing: bool = True) -> bool:
+        """Whether every word is everyday, part of a generic phrase or (when
+        `cues_say_nothing`) an aspect cue ("lệ phí", "ở đâu", "online")."""
+        tokens = list(query.tokens)
+        cues = query.cue_words if cues_say_nothing else frozenset()
+        covered = [t in self._common or t in cues for t in tokens]
+        for phrase in self._generic:
+            width = len(phrase)
+            for i in range(len(tokens) - width + 1):
+                if tuple(tokens[i : i + width]) == phrase:
+                    covered[i : i + width] = [True] * width
+        return all(covered)
