@@ -1,0 +1,36 @@
+"""Reading a message: how much each word weighs."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from cchc_bot.knowledge import Agency, Entry, KnowledgeBase, Source, load_knowledge
+from cchc_bot.matching import Matcher
+from cchc_bot.matching.query import COMMON_MAX_WEIGHT
+
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+
+
+def _entry(entry_id: str, *questions: str) -> Entry:
+    return Entry(entry_id, "faq", "faq/x", questions, Source("faq/x.yaml", 1), "Trả lời.")
+
+
+def test_an_everyday_word_in_one_question_stays_light() -> None:
+    entries = [
+        _entry(f"muc-{i}", f"Hồ sơ xét tuyển đợt {i} gồm những gì?", f"Lịch xét tuyển đợt {i}")
+        for i in range(1, 30)
+    ]
+    entries.append(_entry("muc-vay", "Nộp hồ sơ qua mạng làm sao vậy?"))
+    matcher = Matcher(KnowledgeBase("x", Agency("t", "t", "0"), tuple(entries)))
+    weights = matcher._query("làm sao vậy nộp qua mạng").weights
+    assert matcher.questions.term_idf("vay") > COMMON_MAX_WEIGHT  # held by one question
+    assert weights["vay"] == COMMON_MAX_WEIGHT
+    assert weights["mang"] > COMMON_MAX_WEIGHT  # content words keep their rarity
+
+
+def test_a_chat_particle_does_not_turn_an_answer_into_choices() -> None:
+    matcher = Matcher(load_knowledge(KNOWLEDGE))
+    for text in ("mức độ 3 là gì", "mức độ 3 là gì vậy", "muc do 3 la gi vay"):
+        m = matcher.match(text, today=date(2026, 11, 22))
+        assert (m.status, m.entry and m.entry.id) == ("answer", "muc-do-dich-vu-cong"), text
