@@ -19,6 +19,7 @@ from cchc_bot.lexicon import CHAT_ABBREVIATIONS, CHAT_FILLER, REGIONAL_VARIANTS
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_NUMBER_SEPARATOR = re.compile(r"(?<=\d)\.(?=\d)")
 _MAX_EXPANSION_PASSES = 12
 
 # --- tone marks --------------------------------------------------------------------------
@@ -181,8 +182,12 @@ def repair_token(token: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Folded word tokens; punctuation, emoji and symbols separate tokens and disappear."""
-    return _TOKEN.findall(fold(text))
+    """Folded word tokens; punctuation, emoji and symbols separate tokens and disappear.
+
+    Digit groups joined by a dot are one number ("02993.616042", "1.005142", "100.000"):
+    people type them with or without the dot. A hyphen stays a separator ("lớp 8-9").
+    """
+    return _TOKEN.findall(_NUMBER_SEPARATOR.sub("", fold(text)))
 
 
 # --- expansion -------------------------------------------------------------------------

@@ -397,3 +397,19 @@ def test_one_word_abbreviations_and_their_meaning(domain: Normalizer) -> None:
     assert domain.expansion("tn") == ("tot", "nghiep")
     assert domain.expansion("bang") is None
     assert domain.abbreviations()["c3"] == ("trung", "hoc", "pho", "thong")
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Số 02993.616042", ["so", "02993616042"]),
+        ("số 02993616042", ["so", "02993616042"]),
+        ("mã 1.005142", ["ma", "1005142"]),
+        ("100.000 đồng", ["100000", "dong"]),
+        ("lớp 8-9", ["lop", "8", "9"]),
+        ("ngày 24/02/2022", ["ngay", "24", "02", "2022"]),
+        ("hết. 12 ngày", ["het", "12", "ngay"]),
+    ],
+)
+def test_dotted_digit_groups_are_one_number(text: str, tokens: list[str]) -> None:
+    assert tokenize(text) == tokens
