@@ -53,7 +53,7 @@ REGIONAL_VARIANTS: dict[str, tuple[str, ...]] = {
     "sửa chữa": (),
     "như thế nào": ("thế nào", "ra sao", "làm sao", "cách nào", "bằng cách nào"),
     "ở đâu": ("chỗ nào", "nơi nào"),
-    "là gì": ("thế nào là", "nghĩa là gì", "hiểu thế nào"),
+    "là gì": ("thế nào là", "nghĩa là gì", "hiểu thế nào", "nghĩa là sao", "là cái gì"),
     "bao lâu": ("mất bao lâu", "bao nhiêu ngày", "mấy ngày", "trong bao lâu"),
     "có được không": ("được không", "có được ko", "đc không"),
 }
@@ -80,6 +80,8 @@ CHAT_FILLER: tuple[str, ...] = (
     "giúp mình",
     "giúp tôi",
     "cảm ơn",
+    "bây giờ",
+    "hiện giờ",
 )
 
 
@@ -134,7 +136,7 @@ COMMON_WORDS: tuple[str, ...] = tuple(
     vào lên xuống đi đến về ở tại trong ngoài trên dưới sau trước nay tháng ngày lúc bao
     lâu nhiêu mấy xin giúp làm biết xem con người điều chỗ kia ấy rất lắm hơn nhiều hết
     bây như vâng dạ ừ ok oke à hả nhỉ rằng bị do theo cùng giữa hãy chưa lần mong cảm ơn
-    chào hôm mai qua tuần sáng trưa chiều tối đêm sớm muộn trễ
+    chào hôm mai qua tuần sáng trưa chiều tối đêm sớm muộn trễ xong
     """.split()
 )
 

@@ -413,3 +413,16 @@ def test_one_word_abbreviations_and_their_meaning(domain: Normalizer) -> None:
 )
 def test_dotted_digit_groups_are_one_number(text: str, tokens: list[str]) -> None:
     assert tokenize(text) == tokens
+
+
+@pytest.mark.parametrize(
+    ("asked", "same_as"),
+    [
+        ("văn hóa công vụ nghĩa là sao z", "văn hóa công vụ là gì vậy"),
+        ("bây giờ nộp ở đâu", "nộp ở đâu"),
+        ("hiện giờ nộp ở đâu ạ", "nộp ở đâu"),
+    ],
+)
+def test_chat_ways_of_asking_read_the_same(asked: str, same_as: str) -> None:
+    normalizer = Normalizer()
+    assert normalizer.tokens(asked) == normalizer.tokens(same_as)

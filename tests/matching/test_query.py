@@ -34,3 +34,13 @@ def test_a_chat_particle_does_not_turn_an_answer_into_choices() -> None:
     for text in ("mức độ 3 là gì", "mức độ 3 là gì vậy", "muc do 3 la gi vay"):
         m = matcher.match(text, today=date(2026, 11, 22))
         assert (m.status, m.entry and m.entry.id) == ("answer", "muc-do-dich-vu-cong"), text
+
+
+def test_everyday_words_of_chat_do_not_hide_the_question() -> None:
+    matcher = Matcher(load_knowledge(KNOWLEDGE))
+    for text, entry_id in (
+        ("phản ánh xong thì ai trả lời cho mk", "duong-day-nong"),  # "xong" is everyday
+        ("van hoa cong vu nghia la sao z", "van-hoa-cong-vu"),  # "nghĩa là sao" = "là gì"
+    ):
+        m = matcher.match(text, today=date(2026, 11, 22))
+        assert (m.status, m.entry and m.entry.id) == ("answer", entry_id), text
