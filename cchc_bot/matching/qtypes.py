@@ -67,3 +67,13 @@ class QuestionClasses:
         """A question's tokens followed by its class terms (what the question index holds)."""
         tokens = list(tokens)
         return tokens + self.terms(self.mask(tokens))
+
+    def words(self, tokens: Sequence[str]) -> set[str]:
+        """The tokens that belong to an interrogative phrase ("như thế nào", "ở đâu")."""
+        found: set[str] = set()
+        by_first = self._by_first
+        for i, token in enumerate(tokens):
+            for phrase, _ in by_first.get(token, ()):
+                if len(phrase) == 1 or tuple(tokens[i : i + len(phrase)]) == phrase:
+                    found.update(phrase)
+        return found

