@@ -44,7 +44,7 @@ SPECS: tuple[Spec, ...] = (
     Spec(
         "answer_threshold",
         parse.float_0_1,
-        "0.55",
+        "0.47",
         "Match score (0–1) from which the bot answers directly",
     ),
     Spec(

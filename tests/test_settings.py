@@ -27,7 +27,7 @@ def test_defaults() -> None:
     assert s.database_url == "sqlite:///data/cchc.db"
     assert s.knowledge_dir == Path("knowledge")
     assert s.timezone == ZoneInfo("Asia/Ho_Chi_Minh")
-    assert (s.answer_threshold, s.choice_threshold, s.answer_margin) == (0.55, 0.10, 0.10)
+    assert (s.answer_threshold, s.choice_threshold, s.answer_margin) == (0.47, 0.10, 0.10)
     assert s.review_max_age_days == 365
     assert s.log_level == "INFO"
 

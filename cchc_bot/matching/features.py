@@ -39,6 +39,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "informative_coverage",  # share of the query's informative weight in the question, with
     # related words at half credit and aspect cues ("lệ phí") ignored unless the question has them
     "key_coverage",  # how much of the entry's key words (keywords.py) the query holds, 0–1
+    "entry_coverage",  # informative coverage by all the entry's questions' words together
 )
 
 
@@ -107,6 +108,7 @@ class CandidateView:
     rank: int  # first-stage position, 0 = best
     in_answer: Collection[str]  # the query's words found in the entry's answer text
     keys: Mapping[str, float]  # the entry's key words and their scaled keyness
+    entry_words: Collection[str]  # the words of all the entry's questions
 
 
 def features(query: QueryView, cand: CandidateView) -> list[float]:
@@ -115,9 +117,17 @@ def features(query: QueryView, cand: CandidateView) -> list[float]:
     words = set(tokens)
     in_answer = cand.in_answer
     keys = cand.keys
-    matched = answer_only = total = got = key = 0.0
+    entry_words = cand.entry_words
+    matched = answer_only = total = got = key = entry_total = entry_got = 0.0
     for word, idf, weight, exact, near, related, cue in query.words:
         key += keys.get(word, 0.0)
+        if word in entry_words:
+            entry_total += weight
+            entry_got += weight * exact
+        elif not cue:
+            entry_total += weight
+            if related and not related.isdisjoint(entry_words):
+                entry_got += weight * near
         if word in words:
             matched += idf
             total += weight
@@ -160,4 +170,5 @@ def features(query: QueryView, cand: CandidateView) -> list[float]:
         float(bool(qc) and bool(cc) and not qc & cc),
         got / total if total else 0.0,
         min(key, 1.0),
+        entry_got / entry_total if entry_total else 0.0,
     ]

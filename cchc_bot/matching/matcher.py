@@ -124,6 +124,8 @@ class Matcher:
         self.vagueness = Vagueness(self.reader.common, GENERIC_WORDS, tokens)
         self.levels = SchoolLevels(tokens, ((e.id, e.questions) for e in self.entries))
         self._entry_terms = lru_cache(maxsize=_CACHED_ENTRIES)(self._question_terms)
+        self._term_words = list(self.questions.vocabulary)
+        self._entry_words = lru_cache(maxsize=_CACHED_ENTRIES)(self._words_of_entry)
         self.numbers = ReferenceNumbers(self.questions, self._starts, _is_extra_term)
         self.ambiguity = AmbiguityGuard(
             self._entry_coverages, self._index_of, self.levels, self.numbers
@@ -197,6 +199,10 @@ class Matcher:
         start = int(self._starts[entry_index])
         docs = range(start, start + len(self.entries[entry_index].questions))
         return tuple(frozenset(self.questions.doc_terms(doc).tolist()) for doc in docs)
+
+    def _words_of_entry(self, entry_index: int) -> frozenset[str]:
+        words = self._term_words
+        return frozenset(words[t] for terms in self._entry_terms(entry_index) for t in terms)
 
     def _entry_coverages(
         self, query: Query, entry_index: int
@@ -274,6 +280,7 @@ class Matcher:
                     rank=rank,
                     in_answer=in_answer[rank],
                     keys=keys,
+                    entry_words=self._entry_words(index),
                 )
                 owners.append(rank)
                 rows.append(features(query.view, view))
@@ -355,7 +362,9 @@ class Matcher:
         t = self.thresholds
         if vague and candidates and candidates[0].score >= t.answer:
             vague = not self._cue_is_the_topic(query, candidates[0])
-        if not candidates or candidates[0].score < t.choice or vague:
+        # The reranker's best leads the choices, but any candidate likely enough earns them.
+        surest = max((c.score for c in candidates), default=0.0)
+        if surest < t.choice or vague:
             score = candidates[0].score if candidates else 0.0
             why: Reason = "too_vague" if vague else "low_score"
             return Match("unknown", None, None, score, (), why)

@@ -21,8 +21,10 @@ from cchc_bot.matching.features import FEATURE_NAMES
 # Three more (the query's plain coverage, word pairs, the question's unmatched words) sharpen
 # it; they are correlated, so their fitted weights are not meaningful one by one. The entry's
 # key words (keywords.py) tell a message in a question's frame but about another matter
-# ("đăng ký hộ kinh doanh ở đâu?") from one about the entry. This set was picked by the
-# golden sets (benchmarks/thresholds.py); smaller ones were worse, all the features overfit.
+# ("đăng ký hộ kinh doanh ở đâu?") from one about the entry. The entry's coverage (all its
+# questions' words together) credits a message that mixes the wordings of two of its
+# questions. This set was picked by the golden sets (benchmarks/thresholds.py); smaller
+# ones were worse, all the features overfit.
 CONFIDENCE_FEATURES: tuple[str, ...] = (
     "question_coverage",
     "informative_coverage",
@@ -30,6 +32,7 @@ CONFIDENCE_FEATURES: tuple[str, ...] = (
     "bigrams",
     "unmatched",
     "key_coverage",
+    "entry_coverage",
 )
 
 

@@ -25,6 +25,7 @@ FEATURES = (
     "class_mismatch",
     "informative_coverage",
     "key_coverage",
+    "entry_coverage",
 )
 MEANS = (
     0.693875,
@@ -47,6 +48,7 @@ MEANS = (
     0.247163,
     0.100286,
     0.423686,
+    0,
     0,
 )
 SCALES = (
@@ -71,6 +73,7 @@ SCALES = (
     0.300383,
     0.215,
     1,
+    1,
 )
 WEIGHTS = (
     1.09425,
@@ -94,6 +97,7 @@ WEIGHTS = (
     0.0841524,
     0.599561,
     0,
+    0,
 )
 CONFIDENCE_FEATURES = (
     "question_coverage",
@@ -102,14 +106,16 @@ CONFIDENCE_FEATURES = (
     "bigrams",
     "unmatched",
     "key_coverage",
+    "entry_coverage",
 )
-CONFIDENCE_SLOPE = 0.917954
+CONFIDENCE_SLOPE = 0.816679
 CONFIDENCE_COVERAGE_WEIGHTS = (
-    0.635047,
-    4.45486,
-    -4.17282,
-    -2.13231,
-    0.0869379,
-    3.85743,
+    1.28821,
+    3.48457,
+    -4.18674,
+    -2.25592,
+    0.0896908,
+    3.39076,
+    2.38061,
 )
-CONFIDENCE_INTERCEPT = -7.15754
+CONFIDENCE_INTERCEPT = -7.70525

@@ -24,7 +24,7 @@ class Thresholds:
     threshold above 0.5 + margin/2 the margin never decides).
     """
 
-    answer: float = 0.55
+    answer: float = 0.47
     choice: float = 0.10
     margin: float = 0.10
 

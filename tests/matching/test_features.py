@@ -33,6 +33,7 @@ def view_of(text: str, **kw: object) -> CandidateView:
         rank=1,
         in_answer={"phong"},
         keys={"phong": 0.6, "ngua": 0.4, "tiem": 0.3},
+        entry_words=frozenset(text.split()),
     )
     defaults.update(kw)
     return CandidateView(tokens=text.split(), text=text, **defaults)  # type: ignore[arg-type]
@@ -77,6 +78,18 @@ def test_features_of_a_close_question(query: QueryView) -> None:
     assert f["informative_coverage"] == pytest.approx((1 + 2 + 0.5 + 1.5 + 1.5) / 8.0)
     # the entry's key words the query holds: phong and tiem, capped at 1
     assert f["key_coverage"] == pytest.approx(0.9)
+    # the entry's questions together (here: this one) cover what this one does
+    assert f["entry_coverage"] == pytest.approx(f["informative_coverage"])
+
+
+def test_entry_coverage_counts_the_words_of_all_the_entrys_questions(query: QueryView) -> None:
+    alone = named(features(query, view_of("tiem vaccine")))
+    together = named(
+        features(query, view_of("tiem vaccine", entry_words={"tiem", "vaccine", "phong"}))
+    )
+    assert alone["entry_coverage"] == pytest.approx(3.0 / 6.0)  # the cues "o dau" left out
+    assert together["entry_coverage"] == pytest.approx(6.0 / 6.0)
+    assert together["informative_coverage"] == alone["informative_coverage"]  # per question
 
 
 def test_key_coverage_is_capped_and_zero_without_key_words(query: QueryView) -> None:
@@ -91,7 +104,7 @@ def test_features_of_an_unrelated_question(query: QueryView) -> None:
     assert f["query_coverage"] == f["question_coverage"] == f["bigrams"] == 0.0
     assert f["class_mismatch"] == 1.0
     # the aspect cues "o dau" are left out when the question lacks them
-    assert f["informative_coverage"] == 0.0
+    assert f["informative_coverage"] == f["entry_coverage"] == 0.0
     assert f["trigrams_query"] < 0.2
 
 
