@@ -108,7 +108,7 @@ class CandidateView:
     rank: int  # first-stage position, 0 = best
     in_answer: Collection[str]  # the query's words found in the entry's answer text
     keys: Mapping[str, float]  # the entry's key words and their scaled keyness
-    entry_words: Collection[str]  # the words of all the entry's questions
+    entry_coverage: float  # `entry_coverage(query, words of all the entry's questions)`
 
 
 def features(query: QueryView, cand: CandidateView) -> list[float]:
@@ -117,17 +117,9 @@ def features(query: QueryView, cand: CandidateView) -> list[float]:
     words = set(tokens)
     in_answer = cand.in_answer
     keys = cand.keys
-    entry_words = cand.entry_words
-    matched = answer_only = total = got = key = entry_total = entry_got = 0.0
+    matched = answer_only = total = got = key = 0.0
     for word, idf, weight, exact, near, related, cue in query.words:
         key += keys.get(word, 0.0)
-        if word in entry_words:
-            entry_total += weight
-            entry_got += weight * exact
-        elif not cue:
-            entry_total += weight
-            if related and not related.isdisjoint(entry_words):
-                entry_got += weight * near
         if word in words:
             matched += idf
             total += weight
@@ -170,5 +162,20 @@ def features(query: QueryView, cand: CandidateView) -> list[float]:
         float(bool(qc) and bool(cc) and not qc & cc),
         got / total if total else 0.0,
         min(key, 1.0),
-        entry_got / entry_total if entry_total else 0.0,
+        cand.entry_coverage,
     ]
+
+
+def entry_coverage(query: QueryView, entry_words: Collection[str]) -> float:
+    """Informative coverage of the message by the words of all an entry's questions (the
+    `informative_coverage` of one question, with the entry's vocabulary in its place)."""
+    total = got = 0.0
+    for word, _, weight, exact, near, related, cue in query.words:
+        if word in entry_words:
+            total += weight
+            got += weight * exact
+        elif not cue:
+            total += weight
+            if related and not related.isdisjoint(entry_words):
+                got += weight * near
+    return got / total if total else 0.0

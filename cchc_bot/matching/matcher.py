@@ -12,7 +12,7 @@ from cchc_bot.knowledge.model import Entry, KnowledgeBase
 from cchc_bot.lexicon import COMMON_WORDS, EVERYDAY_WORDS, GENERIC_WORDS, RELATED_WORDS
 from cchc_bot.matching.ambiguity import AmbiguityGuard
 from cchc_bot.matching.facets import SchoolLevels
-from cchc_bot.matching.features import CandidateView, features
+from cchc_bot.matching.features import CandidateView, entry_coverage, features
 from cchc_bot.matching.index import BM25Index
 from cchc_bot.matching.keywords import EntryKeywords
 from cchc_bot.matching.numbers import ReferenceNumbers
@@ -126,6 +126,9 @@ class Matcher:
         self._entry_terms = lru_cache(maxsize=_CACHED_ENTRIES)(self._question_terms)
         self._term_words = list(self.questions.vocabulary)
         self._entry_words = lru_cache(maxsize=_CACHED_ENTRIES)(self._words_of_entry)
+        self._answer_terms = lru_cache(maxsize=_CACHED_ENTRIES)(
+            lambda index: frozenset(self.answers.doc_terms(index).tolist())
+        )
         self.numbers = ReferenceNumbers(self.questions, self._starts, _is_extra_term)
         self.ambiguity = AmbiguityGuard(
             self._entry_coverages, self._index_of, self.levels, self.numbers
@@ -267,6 +270,7 @@ class Matcher:
         rows: list[list[float]] = []
         for rank, (index, fused) in enumerate(ranked):
             keys = self.keywords.of_entry(index)
+            covered = entry_coverage(query.view, self._entry_words(index))
             for doc in self._compared_docs(index, q_scores, rank):
                 text = self._texts[doc]
                 view = CandidateView(
@@ -280,7 +284,7 @@ class Matcher:
                     rank=rank,
                     in_answer=in_answer[rank],
                     keys=keys,
-                    entry_words=self._entry_words(index),
+                    entry_coverage=covered,
                 )
                 owners.append(rank)
                 rows.append(features(query.view, view))
@@ -289,16 +293,11 @@ class Matcher:
     def _words_in_answers(self, query: Query, pool: list[int]) -> list[set[str]]:
         """For each entry of the pool, the query's words its answer text contains."""
         vocabulary = self.answers.vocabulary
-        word_of = {vocabulary[t]: t for t in query.tokens if t in vocabulary}
-        found: list[set[str]] = [set() for _ in pool]
-        if not word_of:
-            return found
-        parts = [self.answers.doc_terms(index) for index in pool]
-        terms = np.concatenate(parts)
-        owners = np.repeat(np.arange(len(pool)), [len(p) for p in parts])
-        hit = np.isin(terms, np.fromiter(word_of, dtype=terms.dtype))
-        for owner, term in zip(owners[hit].tolist(), terms[hit].tolist(), strict=True):
-            found[owner].add(word_of[term])
+        known = [(vocabulary[t], t) for t in query.tokens if t in vocabulary]
+        found: list[set[str]] = []
+        for index in pool:
+            terms = self._answer_terms(index)
+            found.append({token for term, token in known if term in terms})
         return found
 
     def candidate_features(

@@ -31,7 +31,10 @@ class Vagueness:
         tokens = list(query.tokens)
         cues = query.cue_words if cues_say_nothing else frozenset()
         covered = [t in self._common or t in cues for t in tokens]
+        present = set(tokens)
         for phrase in self._generic:
+            if phrase[0] not in present:
+                continue
             width = len(phrase)
             for i in range(len(tokens) - width + 1):
                 if tuple(tokens[i : i + width]) == phrase:

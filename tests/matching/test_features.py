@@ -12,6 +12,7 @@ from cchc_bot.matching.features import (
     QueryView,
     QueryWord,
     char_trigrams,
+    entry_coverage,
     features,
     query_view,
 )
@@ -33,7 +34,7 @@ def view_of(text: str, **kw: object) -> CandidateView:
         rank=1,
         in_answer={"phong"},
         keys={"phong": 0.6, "ngua": 0.4, "tiem": 0.3},
-        entry_words=frozenset(text.split()),
+        entry_coverage=0.25,
     )
     defaults.update(kw)
     return CandidateView(tokens=text.split(), text=text, **defaults)  # type: ignore[arg-type]
@@ -78,18 +79,16 @@ def test_features_of_a_close_question(query: QueryView) -> None:
     assert f["informative_coverage"] == pytest.approx((1 + 2 + 0.5 + 1.5 + 1.5) / 8.0)
     # the entry's key words the query holds: phong and tiem, capped at 1
     assert f["key_coverage"] == pytest.approx(0.9)
-    # the entry's questions together (here: this one) cover what this one does
-    assert f["entry_coverage"] == pytest.approx(f["informative_coverage"])
+    assert f["entry_coverage"] == 0.25  # computed once per entry, passed through
 
 
 def test_entry_coverage_counts_the_words_of_all_the_entrys_questions(query: QueryView) -> None:
-    alone = named(features(query, view_of("tiem vaccine")))
-    together = named(
-        features(query, view_of("tiem vaccine", entry_words={"tiem", "vaccine", "phong"}))
-    )
-    assert alone["entry_coverage"] == pytest.approx(3.0 / 6.0)  # the cues "o dau" left out
-    assert together["entry_coverage"] == pytest.approx(6.0 / 6.0)
-    assert together["informative_coverage"] == alone["informative_coverage"]  # per question
+    one_question = set("tiem vaccine ngua o dau".split())
+    # the same as that question's informative coverage when the entry has only it
+    assert entry_coverage(query, one_question) == pytest.approx((1 + 2 + 0.5 + 1.5 + 1.5) / 8.0)
+    assert entry_coverage(query, {"tiem", "vaccine"}) == pytest.approx(3.0 / 6.0)  # no cues
+    assert entry_coverage(query, {"tiem", "vaccine", "phong"}) == pytest.approx(1.0)
+    assert entry_coverage(query, {"hoc", "phi"}) == 0.0
 
 
 def test_key_coverage_is_capped_and_zero_without_key_words(query: QueryView) -> None:
@@ -104,7 +103,7 @@ def test_features_of_an_unrelated_question(query: QueryView) -> None:
     assert f["query_coverage"] == f["question_coverage"] == f["bigrams"] == 0.0
     assert f["class_mismatch"] == 1.0
     # the aspect cues "o dau" are left out when the question lacks them
-    assert f["informative_coverage"] == f["entry_coverage"] == 0.0
+    assert f["informative_coverage"] == 0.0
     assert f["trigrams_query"] < 0.2
 
 
