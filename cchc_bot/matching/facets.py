@@ -16,22 +16,44 @@ Tokenize = Callable[[str], list[str]]
 class SchoolLevels:
     """The level phrases (normalised) and the set each entry names, by entry id."""
 
-    def __init__(self, tokens: Tokenize, entries: Iterable[tuple[str, Sequence[str]]]) -> None:
-        """`entries`: (entry id, its questions) pairs."""
+    def __init__(self, tokens: Tokenize, entries: Iterable[tuple[str, Iterable[str]]]) -> None:
+        """`entries`: (entry id, its questions already normalised, as space-joined tokens)
+        pairs; `tokens` normalises the level phrases the same way."""
         self._phrases = tuple(
             phrase for phrase in (" ".join(tokens(level)) for level in SCHOOL_LEVELS) if phrase
         )
         shared: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set
         self._of_entry = {
             entry_id: shared.setdefault(levels, levels)
-            for entry_id, questions in entries
-            for levels in [frozenset().union(*(self.named(tokens(q)) for q in questions))]
+            for entry_id, texts in entries
+            for levels in [frozenset().union(*(self._named_in(f" {t} ") for t in texts))]
         }
+
+    @classmethod
+    def of_packed(
+        cls,
+        tokens: Tokenize,
+        entry_ids: Sequence[str],
+        texts: Sequence[str],
+        starts: Sequence[int],
+        counts: Sequence[int],
+    ) -> SchoolLevels:
+        """From normalised question texts stored entry after entry (entry i's questions are
+        `texts[starts[i] : starts[i] + counts[i]]`)."""
+        return cls(
+            tokens,
+            (
+                (entry_id, (texts[int(start) + j] for j in range(int(count))))
+                for entry_id, start, count in zip(entry_ids, starts, counts, strict=True)
+            ),
+        )
+
+    def _named_in(self, padded: str) -> frozenset[str]:
+        return frozenset(p for p in self._phrases if f" {p} " in padded)
 
     def named(self, tokens: Sequence[str]) -> frozenset[str]:
         """The levels a normalised text names."""
-        text = f" {' '.join(tokens)} "
-        return frozenset(p for p in self._phrases if f" {p} " in text)
+        return self._named_in(f" {' '.join(tokens)} ")
 
     def of_entry(self, entry_id: str) -> frozenset[str]:
         return self._of_entry.get(entry_id, frozenset())

@@ -11,6 +11,7 @@ import numpy as np
 from cchc_bot.knowledge.model import Entry, KnowledgeBase
 from cchc_bot.lexicon import COMMON_WORDS, EVERYDAY_WORDS, GENERIC_WORDS, RELATED_WORDS
 from cchc_bot.matching.ambiguity import AmbiguityGuard
+from cchc_bot.matching.entry_terms import EntryTerms
 from cchc_bot.matching.facets import SchoolLevels
 from cchc_bot.matching.features import CandidateView, entry_coverage, features
 from cchc_bot.matching.index import BM25Index
@@ -43,7 +44,6 @@ _ANSWER_FIELD_WEIGHT = 0.2  # answer text helps ranking a little (measured on th
 _MIN_ANSWER_IDF = 0.3  # answer words in most answers are skipped when ranking
 _ANSWER_TOKENS = 400  # answers are indexed on their first 400 words
 _CHOICE_FLOOR = 0.05  # a choice offered is at least a twentieth as likely as the best one
-_CACHED_ENTRIES = 1024  # entries whose question term sets are kept between queries
 
 
 def _is_extra_term(term: str) -> bool:
@@ -122,13 +122,9 @@ class Matcher:
         )
         self.aspects = self.reader.aspects
         self.vagueness = Vagueness(self.reader.common, GENERIC_WORDS, tokens)
-        self.levels = SchoolLevels(tokens, ((e.id, e.questions) for e in self.entries))
-        self._entry_terms = lru_cache(maxsize=_CACHED_ENTRIES)(self._question_terms)
-        self._term_words = list(self.questions.vocabulary)
-        self._entry_words = lru_cache(maxsize=_CACHED_ENTRIES)(self._words_of_entry)
-        self._answer_terms = lru_cache(maxsize=_CACHED_ENTRIES)(
-            lambda index: frozenset(self.answers.doc_terms(index).tolist())
-        )
+        ids = [e.id for e in self.entries]  # the questions as normalised while indexing:
+        self.levels = SchoolLevels.of_packed(tokens, ids, self._texts, self._starts, counts)
+        self.terms = EntryTerms(self.questions, self.answers, self._starts, counts)
         self.numbers = ReferenceNumbers(self.questions, self._starts, _is_extra_term)
         self.ambiguity = AmbiguityGuard(
             self._entry_coverages, self._index_of, self.levels, self.numbers
@@ -197,22 +193,12 @@ class Matcher:
     def _query(self, text: str) -> Query:
         return self.reader.read(text)
 
-    def _question_terms(self, entry_index: int) -> tuple[frozenset[int], ...]:
-        """The term ids of each of an entry's questions (cached for recent entries)."""
-        start = int(self._starts[entry_index])
-        docs = range(start, start + len(self.entries[entry_index].questions))
-        return tuple(frozenset(self.questions.doc_terms(doc).tolist()) for doc in docs)
-
-    def _words_of_entry(self, entry_index: int) -> frozenset[str]:
-        words = self._term_words
-        return frozenset(words[t] for terms in self._entry_terms(entry_index) for t in terms)
-
     def _entry_coverages(
         self, query: Query, entry_index: int
     ) -> list[tuple[float, frozenset[str]]]:
         """Informative coverage of each of an entry's questions, and the distinctive words
         each shares with the query."""
-        return self.reader.coverages(query, self._entry_terms(entry_index))
+        return self.reader.coverages(query, self.terms.of_questions(entry_index))
 
     def _first_stage(
         self, query: Query, today: date, exclude: Collection[int] = ()
@@ -270,7 +256,7 @@ class Matcher:
         rows: list[list[float]] = []
         for rank, (index, fused) in enumerate(ranked):
             keys = self.keywords.of_entry(index)
-            covered = entry_coverage(query.view, self._entry_words(index))
+            covered = entry_coverage(query.view, self.terms.words(index))
             for doc in self._compared_docs(index, q_scores, rank):
                 text = self._texts[doc]
                 view = CandidateView(
@@ -296,7 +282,7 @@ class Matcher:
         known = [(vocabulary[t], t) for t in query.tokens if t in vocabulary]
         found: list[set[str]] = []
         for index in pool:
-            terms = self._answer_terms(index)
+            terms = self.terms.of_answer(index)
             found.append({token for term, token in known if term in terms})
         return found
 

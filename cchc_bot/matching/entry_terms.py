@@ -1,0 +1,47 @@
+"""The term sets of an entry's questions and answer, kept for the entries asked about lately.
+
+The ambiguity guard, the entry coverage and the "query words in the answer" test look at
+the same few candidate entries query after query; building their sets once per entry (not
+per query) is what keeps them cheap. At most `CACHED_ENTRIES` entries are kept.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from cchc_bot.matching.index import BM25Index
+
+CACHED_ENTRIES = 1024
+
+
+class EntryTerms:
+    """Cached term sets per entry (`starts[i]`, `counts[i]`: entry i's questions)."""
+
+    def __init__(
+        self, questions: BM25Index, answers: BM25Index, starts: np.ndarray, counts: list[int]
+    ) -> None:
+        self._questions = questions
+        self._answers = answers
+        self._starts = starts
+        self._counts = counts
+        self._words = list(questions.vocabulary)  # term id → word
+        self.of_questions = lru_cache(maxsize=CACHED_ENTRIES)(self._of_questions)
+        self.words = lru_cache(maxsize=CACHED_ENTRIES)(self._words_of)
+        self.of_answer = lru_cache(maxsize=CACHED_ENTRIES)(self._of_answer)
+
+    def _of_questions(self, entry: int) -> tuple[frozenset[int], ...]:
+        """The term ids of each of the entry's questions."""
+        start = int(self._starts[entry])
+        docs = range(start, start + self._counts[entry])
+        return tuple(frozenset(self._questions.doc_terms(doc).tolist()) for doc in docs)
+
+    def _words_of(self, entry: int) -> frozenset[str]:
+        """The words of all the entry's questions."""
+        words = self._words
+        return frozenset(words[t] for terms in self.of_questions(entry) for t in terms)
+
+    def _of_answer(self, entry: int) -> frozenset[int]:
+        """The term ids of the entry's answer text."""
+        return frozenset(self._answers.doc_terms(entry).tolist())
