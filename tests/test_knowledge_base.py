@@ -227,3 +227,36 @@ def test_a_specialised_school_is_not_a_school_transfer_or_any_school(
     match = Matcher(knowledge).match(text, today=date(2026, 11, 21))
     assert match.status in ("answer", "choices"), match
     assert match.candidates[0].entry.id == "thanh-lap-truong-chuyen"  # answered, or first
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        ("Cải cách hành chính là gì?", "cai-cach-hanh-chinh-la-gi"),
+        ("chuyển trường THPT", "chuyen-truong-thpt"),
+        ("thành lập trường THPT", "thanh-lap-truong-thpt"),
+        ("đăng ký thi tốt nghiệp", "dang-ky-thi-tot-nghiep"),
+    ],
+)
+def test_an_entrys_own_short_question_is_answered(
+    knowledge: KnowledgeBase, text: str, entry_id: str
+) -> None:
+    """A far less likely rival whose question has words the message lacks ("Hội thi cải
+    cách hành chính", "thành lập trường THPT chuyên") does not turn the title into choices."""
+    match = Matcher(knowledge).match(text, today=date(2026, 11, 21))
+    assert (match.status, match.entry and match.entry.id) == ("answer", entry_id), match
+
+
+def test_every_question_of_the_knowledge_base_finds_its_entry(knowledge: KnowledgeBase) -> None:
+    """Asked exactly (and without diacritics), an entry's own questions are answered with it,
+    bar a few that another entry shares; never with another entry."""
+    matcher = Matcher(knowledge)
+    missed = wrong = 0
+    for entry in knowledge.entries:
+        for question in entry.questions:
+            for text in (question, strip_diacritics(question)):
+                match = matcher.match(text, today=date(2026, 11, 21))
+                missed += not (match.status == "answer" and match.entry.id == entry.id)
+                wrong += match.status == "answer" and match.entry.id != entry.id
+    assert wrong == 0
+    assert missed <= 4

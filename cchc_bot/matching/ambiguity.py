@@ -15,6 +15,7 @@ AMBIGUITY_GAP = 0.1  # another entry covering this much, with the same words, is
 DOMINANCE = 3.0  # … unless the best is this many times as likely and has words it lacks
 
 Coverages = Callable[[Query, int], list[tuple[float, frozenset[str]]]]
+Fits = Callable[[Query, int], list[float]]
 
 
 class AmbiguityGuard:
@@ -26,11 +27,13 @@ class AmbiguityGuard:
         index_of: Mapping[str, int],
         levels: SchoolLevels,
         numbers: ReferenceNumbers,
+        fits: Fits,
     ) -> None:
         self._coverages = coverages  # informative coverage of each question of an entry
         self._index_of = index_of
         self._levels = levels
         self._numbers = numbers
+        self._fits = fits  # how much of each question of an entry the message holds
 
     def closest(self, query: Query, entry_id: str) -> tuple[float, frozenset[str], frozenset[str]]:
         """Coverage of the entry's closest question, the distinctive words it holds, and
@@ -62,14 +65,22 @@ class AmbiguityGuard:
         best one matches ("… trường THPT" vs "… trường THPT tư thục"): a choice, not an
         answer, however the reranker splits them. A rival the confidence finds far less
         likely must also hold the words of the best entry's other questions ("email" in
-        "email sở giáo dục", not in its closest question "địa chỉ sở giáo dục")."""
+        "email sở giáo dục", not in its closest question "địa chỉ sở giáo dục"), and have a
+        question the message holds about as fully as one of the best entry's: "Cải cách
+        hành chính là gì?" is that entry's own question, not a rival "Hội thi cải cách hành
+        chính" whose question has words the message lacks."""
         coverage, words, held = self.closest(query, best.entry.id)
         named = self._levels.named(query.tokens)
         found = []
         for other in others:
             other_coverage, other_words, _ = self.closest(query, other.entry.id)
-            needed = words if other.score * DOMINANCE >= best.score else held
+            far_behind = other.score * DOMINANCE < best.score
+            needed = held if far_behind else words
             close = other_coverage >= coverage - AMBIGUITY_GAP and needed <= other_words
+            if close and far_behind:  # … and the message must hold its question as fully
+                mine = max(self._fits(query, self._index_of[best.entry.id]))
+                theirs = max(self._fits(query, self._index_of[other.entry.id]))
+                close = theirs >= mine - AMBIGUITY_GAP
             if close or self._levels.conflict(named, best.entry.id, other.entry.id):
                 found.append(other)
         return found

@@ -7,6 +7,7 @@ per query) is what keeps them cheap. At most `CACHED_ENTRIES` entries are kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from functools import lru_cache
 
 import numpy as np
@@ -30,6 +31,24 @@ class EntryTerms:
         self.of_questions = lru_cache(maxsize=CACHED_ENTRIES)(self._of_questions)
         self.words = lru_cache(maxsize=CACHED_ENTRIES)(self._words_of)
         self.of_answer = lru_cache(maxsize=CACHED_ENTRIES)(self._of_answer)
+        self._content_idf: list[float] = questions.idf.tolist()
+
+    def weigh_content(self, is_content: Callable[[str], bool]) -> None:
+        """Count only content words (`is_content`) in `fits`."""
+        idf = self._questions.idf.tolist()
+        pairs = zip(self._words, idf, strict=True)
+        self._content_idf = [v if is_content(w) else 0.0 for w, v in pairs]
+
+    def fits(self, held: Collection[int], entry: int) -> list[float]:
+        """For each of the entry's questions, the share of its content words' IDF among the
+        term ids `held` (a message's): how fully the message holds that question. Everyday
+        words ("thế nào") do not make two questions differ."""
+        weight = self._content_idf
+        out = []
+        for terms in self.of_questions(entry):
+            mass = sum(weight[t] for t in terms) or 1.0
+            out.append(sum(weight[t] for t in terms if t in held) / mass)
+        return out
 
     def _of_questions(self, entry: int) -> tuple[frozenset[int], ...]:
         """The term ids of each of the entry's questions."""

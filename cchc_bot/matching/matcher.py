@@ -125,9 +125,10 @@ class Matcher:
         ids = [e.id for e in self.entries]  # the questions as normalised while indexing:
         self.levels = SchoolLevels.of_packed(tokens, ids, self._texts, self._starts, counts)
         self.terms = EntryTerms(self.questions, self.answers, self._starts, counts)
+        self.terms.weigh_content(lambda w: not _is_extra_term(w) and w not in common)
         self.numbers = ReferenceNumbers(self.questions, self._starts, _is_extra_term)
         self.ambiguity = AmbiguityGuard(
-            self._entry_coverages, self._index_of, self.levels, self.numbers
+            self._entry_coverages, self._index_of, self.levels, self.numbers, self._question_fits
         )
         self._valid_cache: tuple[date, np.ndarray] | None = None
         self._texts.seal()
@@ -199,6 +200,9 @@ class Matcher:
         """Informative coverage of each of an entry's questions, and the distinctive words
         each shares with the query."""
         return self.reader.coverages(query, self.terms.of_questions(entry_index))
+
+    def _question_fits(self, query: Query, entry_index: int) -> list[float]:
+        return self.terms.fits({query.ids[t] for t in query.tokens} - {-1}, entry_index)
 
     def _first_stage(
         self, query: Query, today: date, exclude: Collection[int] = ()
