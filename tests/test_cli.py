@@ -415,9 +415,10 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
 # --- the installed script -----------------------------------------------------------------------
 
 
-def test_installed_console_script_smoke(
+def installed_script(
     tmp_path: Path, knowledge_small_dir: Path, db_url: str
-) -> None:
+) -> tuple[list[str], dict[str, str]]:
+    """How to run `cchc-bot` as a citizen's shell would, and a clean environment for it."""
     script = Path(sys.executable).with_name("cchc-bot")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "cchc_bot"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
@@ -427,6 +428,13 @@ def test_installed_console_script_smoke(
         HOME=str(tmp_path),
         PYTHONIOENCODING="utf-8",
     )
+    return command, env
+
+
+def test_installed_console_script_smoke(
+    tmp_path: Path, knowledge_small_dir: Path, db_url: str
+) -> None:
+    command, env = installed_script(tmp_path, knowledge_small_dir, db_url)
     done = subprocess.run(
         [*command, "ask", "--batch", "-"],
         input="phúc khảo mất bao lâu\nasdfgh qwerty\n",
@@ -450,15 +458,7 @@ def test_chat_piped_into_a_reader_that_stops_ends_quietly(
     tmp_path: Path, knowledge_small_dir: Path, db_url: str
 ) -> None:
     """`cchc-bot chat | head -2`: the reader closes the pipe; no traceback, exit code 1."""
-    script = Path(sys.executable).with_name("cchc-bot")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "cchc_bot"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
-    env.update(
-        CCHC_KNOWLEDGE_DIR=str(knowledge_small_dir),
-        CCHC_DATABASE_URL=db_url,
-        HOME=str(tmp_path),
-        PYTHONIOENCODING="utf-8",
-    )
+    command, env = installed_script(tmp_path, knowledge_small_dir, db_url)
     reader_side, writer_side = os.pipe()
     os.close(reader_side)  # the reader has already gone
     with os.fdopen(writer_side, "wb") as closed_stdout:

@@ -128,8 +128,8 @@ def fill(repository: Repository, hotline: HotlineRepository, clock: Clock) -> No
     clock.now = NOW
 
 
-@pytest.fixture
-def report(repository: Repository, database: Database) -> MonthlyReport:
+def known_report(repository: Repository, database: Database) -> MonthlyReport:
+    """The known month filled into `database` and reported (also used by tests/web)."""
     clock = Clock()
     fill(repository, HotlineRepository(database, clock=clock), clock)
     return monthly_report(
@@ -140,6 +140,11 @@ def report(repository: Repository, database: Database) -> MonthlyReport:
         topic_titles={"van-bang": "Văn bằng, chứng chỉ"},
         now=NOW,
     )
+
+
+@pytest.fixture
+def report(repository: Repository, database: Database) -> MonthlyReport:
+    return known_report(repository, database)
 
 
 def test_monthly_figures(report: MonthlyReport) -> None:

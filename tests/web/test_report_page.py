@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from cchc_bot.report_html import render_html
-from cchc_bot.reports import MonthlyReport, monthly_report
-from cchc_bot.storage import Database, HotlineRepository, ReportQueries, Repository, vietnam_tz
-from tests.test_reports import NOW, Clock, fill
+from cchc_bot.reports import MonthlyReport
+from cchc_bot.storage import Database, Repository
+from tests.test_reports import Clock, known_report
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -52,16 +52,7 @@ def browser() -> Iterator[object]:
 def report(tmp_path: Path) -> MonthlyReport:
     with Database(f"sqlite:///{tmp_path / 'report.db'}") as database:
         database.upgrade()
-        clock = Clock()
-        fill(Repository(database, clock=clock), HotlineRepository(database, clock=clock), clock)
-        return monthly_report(
-            ReportQueries(database),
-            "2026-10",
-            vietnam_tz(),
-            entry_titles={"e1": "Cấp bản sao văn bằng", "e2": "Chuyển trường"},
-            topic_titles={"van-bang": "Văn bằng, chứng chỉ"},
-            now=NOW,
-        )
+        return known_report(Repository(database, clock=Clock()), database)
 
 
 @pytest.fixture
