@@ -222,7 +222,7 @@ def py_spy(pid: int) -> subprocess.Popen | None:
     output = os.environ.get("BENCH_PYSPY")
     if not output:
         return None
-    command = ["py-spy", "record", "--pid", str(pid), "--format", "raw", "--rate", "250"]
+    command = ["py-spy", "record", "--pid", str(pid), "--format", "raw", "--rate", "250", "--gil"]
     spy = subprocess.Popen([*command, "--output", output, "--nonblocking"])
     time.sleep(1)
     return spy

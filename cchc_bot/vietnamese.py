@@ -198,35 +198,20 @@ def _spelled(phrase: str) -> tuple[str, ...]:
     return tuple(_unify_i_y(t) for t in tokenize(phrase))
 
 
-def _phrase_pattern(phrases: Iterable[tuple[str, ...]]) -> re.Pattern[str] | None:
-    """One regex matching any phrase at token boundaries, longest phrase first.
+_END = ""  # trie key marking the end of a phrase (tokens are never empty)
+_CACHE_LIMIT = 100_000  # words remembered by one normaliser (memory stays bounded)
 
-    Phrases are arranged as a trie, so matching costs about one pass over the text rather
-    than one try per phrase; a phrase that continues an earlier one is an optional, greedy
-    continuation, which makes the longest phrase win.
-    """
+
+def _phrase_trie(phrases: Iterable[tuple[str, ...]]) -> dict:
+    """Phrases as a token trie: each node maps the next token to its node, and `_END` to the
+    phrase that ends there. Walking it finds the longest phrase at a position in one pass."""
     trie: dict = {}
     for phrase in phrases:
         node = trie
         for token in phrase:
             node = node.setdefault(token, {})
-        node[""] = {}
-
-    def alternatives(node: dict) -> str:
-        options = []
-        for token in sorted(t for t in node if t):
-            child = node[token]
-            rest = {t: c for t, c in child.items() if t}
-            if rest:
-                tail = f"(?: {alternatives(rest)})"
-                options.append(re.escape(token) + tail + ("?" if "" in child else ""))
-            else:
-                options.append(re.escape(token))
-        return "(?:" + "|".join(options) + ")"
-
-    if not trie:
-        return None
-    return re.compile(r"(?<![a-z0-9])" + alternatives(trie) + r"(?![a-z0-9])")
+        node[_END] = phrase
+    return trie
 
 
 class Normalizer:
@@ -283,8 +268,12 @@ class Normalizer:
         }
         self._triggers = frozenset(starts | shields)
         useful = [k for k, target in self._rules.items() if target != k or k[0] in shields]
-        self._pattern = _phrase_pattern(useful)
+        self._trie = _phrase_trie(useful)
         self._spelling: dict[str, str] = {}
+        # Whitespace-separated chunks of raw text → their repaired tokens: a word is folded,
+        # split and repaired once, however many texts it occurs in.
+        self._one_token: dict[str, str] = {}
+        self._chunk_tokens: dict[str, tuple[str, ...]] = {}
 
     def _add_rule(self, key: tuple[str, ...], target: tuple[str, ...]) -> None:
         known = self._rules.get(key)
@@ -296,22 +285,35 @@ class Normalizer:
 
     def _expand_once(self, tokens: list[str]) -> tuple[list[str], bool]:
         """One left-to-right pass (longest phrase first); also says whether anything changed."""
-        text = " ".join(tokens)
+        trie, rules = self._trie, self._rules
+        starts = [i for i, token in enumerate(tokens) if token in trie]
+        if not starts:
+            return tokens, False
+        out: list[str] = []
         changed = False
-
-        def replace(m: re.Match[str]) -> str:
-            nonlocal changed
-            key = tuple(m.group(0).split(" "))
-            target = self._rules[key]
-            changed = changed or target != key
-            return " ".join(target)
-
-        expanded = self._pattern.sub(replace, text) if self._pattern else text
-        return expanded.split(), changed
+        done, count = 0, len(tokens)  # tokens[:done] are in `out`
+        for i in starts:
+            if i < done:  # inside a phrase already rewritten
+                continue
+            node, phrase, end, j = trie[tokens[i]], None, i, i
+            while node is not None:
+                j += 1
+                if _END in node:
+                    phrase, end = node[_END], j
+                node = node.get(tokens[j]) if j < count else None
+            if phrase is None:
+                continue
+            target = rules[phrase]
+            changed = changed or target != phrase
+            out.extend(tokens[done:i])
+            out.extend(target)
+            done = end
+        out.extend(tokens[done:])
+        return out, changed
 
     def _spell(self, token: str) -> str:
         fixed = _unify_i_y(token) if token in self._protected else repair_token(token)
-        if len(self._spelling) < 200_000:
+        if len(self._spelling) < _CACHE_LIMIT:
             self._spelling[token] = fixed
         return fixed
 
@@ -325,8 +327,35 @@ class Normalizer:
         The matcher corrects typos at this stage, so that a misspelt word is repaired before
         the expansion tables see it ("covicd 19" → "covid 19" → covid).
         """
+        chunks = text.split()
+        one_token = self._one_token
+        try:  # most texts: every chunk is a word seen before
+            return [one_token[chunk] for chunk in chunks]
+        except KeyError:
+            pass
+        tokens: list[str] = []
+        for chunk in chunks:
+            token = one_token.get(chunk)
+            if token is not None:
+                tokens.append(token)
+            else:
+                tokens.extend(self._repaired_chunk(chunk))
+        return tokens
+
+    def _repaired_chunk(self, chunk: str) -> tuple[str, ...]:
+        """The tokens of one whitespace-free piece of text (folding, splitting and repair
+        never reach across whitespace, so a text's tokens are its chunks' tokens in turn)."""
+        found = self._chunk_tokens.get(chunk)
+        if found is not None:
+            return found
         spelling = self._spelling
-        return [spelling.get(t) or self._spell(t) for t in tokenize(text)]
+        tokens = tuple(spelling.get(t) or self._spell(t) for t in tokenize(chunk))
+        if len(self._one_token) + len(self._chunk_tokens) < _CACHE_LIMIT:
+            if len(tokens) == 1:
+                self._one_token[chunk] = tokens[0]
+            else:
+                self._chunk_tokens[chunk] = tokens
+        return tokens
 
     def expand(self, tokens: list[str]) -> list[str]:
         """Abbreviations, teencode and synonyms rewritten to their full form, filler dropped."""

@@ -426,3 +426,33 @@ def test_dotted_digit_groups_are_one_number(text: str, tokens: list[str]) -> Non
 def test_chat_ways_of_asking_read_the_same(asked: str, same_as: str) -> None:
     normalizer = Normalizer()
     assert normalizer.tokens(asked) == normalizer.tokens(same_as)
+
+
+@settings(max_examples=200, deadline=None)
+@given(vietnamese_text, st.sampled_from(["\t", "\n", "\u00a0", "\u3000", "   "]))
+def test_any_whitespace_separates_words_alike(text: str, space: str) -> None:
+    expected = _PROPERTY_NORMALIZER.normalize(text)
+    assert _PROPERTY_NORMALIZER.normalize(text.replace(" ", space)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(vietnamese_text)
+def test_a_word_reads_the_same_the_first_time_and_later(text: str) -> None:
+    """Words are folded once and remembered: a fresh normaliser agrees with a used one."""
+    assert Normalizer(SYNONYMS).tokens(text) == _PROPERTY_NORMALIZER.tokens(text)
+    assert Normalizer(SYNONYMS).raw_tokens(text) == _PROPERTY_NORMALIZER.raw_tokens(text)
+
+
+@pytest.mark.parametrize("glued", ["œđk thi", "đkœ", "xinёđk"])
+def test_an_abbreviation_inside_a_longer_word_is_left_alone(plain: Normalizer, glued: str) -> None:
+    """Only whole words expand, also when a word holds a letter outside a–z (it once read
+    the "đk" in "œđk" as "đăng ký")."""
+    assert plain.tokens(glued)[0] == tokenize(glued)[0]
+
+
+def test_a_phrase_is_rewritten_longest_first_and_then_read_again() -> None:
+    normalizer = Normalizer(
+        [("trung học phổ thông", ["thpt", "c3"]), ("tốt nghiệp", ["tn"])], chat_defaults=False
+    )
+    expected = "thi tot nghiep trung hoc pho thong tot nghiep".split()
+    assert normalizer.tokens("thi tn c3 tn") == expected

@@ -23,10 +23,11 @@ class SchoolLevels:
             phrase for phrase in (" ".join(tokens(level)) for level in SCHOOL_LEVELS) if phrase
         )
         shared: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set
+        # One string per entry: " | " keeps a phrase from running across two questions.
         self._of_entry = {
             entry_id: shared.setdefault(levels, levels)
             for entry_id, texts in entries
-            for levels in [frozenset().union(*(self._named_in(f" {t} ") for t in texts))]
+            for levels in [self._named_in(f" {' | '.join(texts)} ")]
         }
 
     @classmethod

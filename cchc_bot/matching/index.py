@@ -44,7 +44,7 @@ class BM25Index:
         lengths = np.frombuffer(doc_lengths, dtype=np.int32).astype(np.float32)
         terms = np.frombuffer(term_ids, dtype=np.int32).astype(np.int64)
         doc_of = np.repeat(np.arange(self.n_docs, dtype=np.int64), lengths.astype(np.int64))
-        pairs, tf = np.unique(terms * max(self.n_docs, 1) + doc_of, return_counts=True)
+        pairs, tf = _distinct(terms * max(self.n_docs, 1) + doc_of)
         pair_terms = pairs // max(self.n_docs, 1)
         pair_docs = (pairs % max(self.n_docs, 1)).astype(np.int32)
         df = np.bincount(pair_terms, minlength=len(vocab)).astype(np.float32)
@@ -71,7 +71,7 @@ class BM25Index:
         """Per term, in how many distinct groups (e.g. entries) its documents fall."""
         groups = group_of_doc[self._docs].astype(np.int64)
         terms = np.repeat(np.arange(len(self.vocabulary)), np.diff(self._ptr))
-        unique = np.unique(terms * (int(group_of_doc.max(initial=0)) + 1) + groups)
+        unique, _ = _distinct(terms * (int(group_of_doc.max(initial=0)) + 1) + groups)
         return np.bincount(
             unique // (int(group_of_doc.max(initial=0)) + 1), minlength=len(self.vocabulary)
         )
@@ -143,5 +143,21 @@ def _neighbour_pairs(term_ids: array, doc_lengths: array) -> tuple[np.ndarray, n
     ends = np.cumsum(np.frombuffer(doc_lengths, dtype=np.int32).astype(np.int64)) - 1
     keep = np.ones(len(keys), dtype=bool)
     keep[ends[(ends >= 0) & (ends < len(keys))]] = False
-    pairs, counts = np.unique(keys[keep], return_counts=True)
+    pairs, counts = _distinct(keys[keep])
     return pairs, counts.astype(np.int32)
+
+
+def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values of an integer array and how often each occurs.
+
+    What `np.unique(keys, return_counts=True)` gives, by one sort: numpy 2's hash-based
+    `unique` is many times slower on the millions of keys of a large knowledge base.
+    """
+    ordered = np.sort(keys)
+    if not len(ordered):
+        return ordered, np.empty(0, dtype=np.int64)
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return ordered[starts], np.diff(starts, append=len(ordered))

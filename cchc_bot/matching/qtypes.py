@@ -41,14 +41,16 @@ class QuestionClasses:
                 if tokens:
                     by_first.setdefault(tokens[0], []).append((tokens, self._bit[name]))
         self._by_first = by_first
+        self._firsts = frozenset(by_first)
 
     def mask(self, tokens: Sequence[str]) -> int:
         """The classes found, as a bit mask (bit i = `names[i]`)."""
         found = 0
-        by_first = self._by_first
-        for i, token in enumerate(tokens):
-            for phrase, bit in by_first.get(token, ()):
-                if len(phrase) == 1 or tuple(tokens[i : i + len(phrase)]) == phrase:
+        present = self._firsts.intersection(tokens)  # most words start no phrase
+        text = f" {' '.join(tokens)} " if present else ""
+        for token in present:
+            for phrase, bit in self._by_first[token]:
+                if not found & bit and _occurs(phrase, text):
                     found |= bit
         return found
 
@@ -71,9 +73,16 @@ class QuestionClasses:
     def words(self, tokens: Sequence[str]) -> set[str]:
         """The tokens that belong to an interrogative phrase ("như thế nào", "ở đâu")."""
         found: set[str] = set()
-        by_first = self._by_first
-        for i, token in enumerate(tokens):
-            for phrase, _ in by_first.get(token, ()):
-                if len(phrase) == 1 or tuple(tokens[i : i + len(phrase)]) == phrase:
+        present = self._firsts.intersection(tokens)
+        text = f" {' '.join(tokens)} " if present else ""
+        for token in present:
+            for phrase, _ in self._by_first[token]:
+                if _occurs(phrase, text):
                     found.update(phrase)
         return found
+
+
+def _occurs(phrase: tuple[str, ...], text: str) -> bool:
+    """Whether `phrase` is a run of the tokens of `text` (" "-joined, with a space either
+    side); its first word is known to be one of them."""
+    return len(phrase) == 1 or f" {' '.join(phrase)} " in text
