@@ -18,7 +18,7 @@ to one of them (sticky, as a reverse proxy hashing the chat would); the CPU is s
 
 Printed: throughput, p50/p90/p99 latency, lost and duplicated replies, the bot process(es)'
 CPU split (matching, database, engine logic, HTTP + event loop: thread-CPU timers around
-Matcher.match, Database.run(_core) and Engine.handle, the rest of the process CPU is HTTP), and
+Matcher.match, Database.run* and Engine.handle, the rest of the process CPU is HTTP), and
 the resident memory of each loaded process and of a plain `cchc-bot run` with the shipped
 knowledge base. Outgoing rate limits are off (CCHC_TELEGRAM_MAX_RATE=0, …_CHAT_RATE=0):
 with Telegram's own 30 messages/s the bot cannot reply faster than that by design.

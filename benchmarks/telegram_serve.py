@@ -3,8 +3,8 @@
     python benchmarks/telegram_serve.py STATS_FILE      (settings from CCHC_* variables)
 
 Timers (time.thread_time, so waiting is not counted) wrap Matcher.match, Database.run,
-Database.run_core and Engine.handle; SIGUSR1 writes the totals and the process CPU (os.times)
-to STATS_FILE.
+Database.run_core, Database.run_single and Engine.handle; SIGUSR1 writes the totals and the
+process CPU (os.times) to STATS_FILE.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def serve(stats_file: str) -> int:
     Matcher.match = timed("matching", Matcher.match)
     Database.run = timed("database", Database.run)
     Database.run_core = timed("database", Database.run_core)
+    Database.run_single = timed("database", Database.run_single)
     Engine.handle = handle(Engine.handle)
 
     def snapshot(*_: object) -> None:

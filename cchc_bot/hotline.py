@@ -28,7 +28,6 @@ from cchc_bot.storage import (
     NewRating,
     NewTicket,
     Repository,
-    StorageError,
     TicketNotFound,
     TicketRecord,
     TicketStateConflict,
@@ -157,7 +156,7 @@ class HotlineService:
                 if (other.channel, other.chat_id) == (channel, chat_id):
                     return Opened(other, existing=True)
                 lead = lead or other
-        ticket = self.repository.create_ticket(
+        ticket, joined = self.tickets.open_ticket(
             NewTicket(
                 channel=channel,
                 chat_id=chat_id,
@@ -170,28 +169,15 @@ class HotlineService:
                 due_at=self.calendar.add_working_days(now, self.due_days(kind)),
             ),
             now=now,
+            actor="bot",
+            detail=f"{kind}, {channel}",
+            lead_number=lead.number if lead else None,
+            group_detail=cli_texts.AUDIT_GROUPED.format(lead=lead.number) if lead else "",
         )
-        self.tickets.record_audit("bot", "open", ticket.number, f"{kind}, {channel}")
-        if lead is not None:
-            ticket = self._join_group(ticket, lead)
+        if lead is not None and not joined:
+            # Grouping only saves staff work: a lead answered or grouped meanwhile is no error.
+            log.info("ticket %s left ungrouped: %s no longer leads", ticket.number, lead.number)
         return Opened(ticket, existing=False)
-
-    def _join_group(self, ticket: TicketRecord, lead: TicketRecord) -> TicketRecord:
-        """Put `ticket` under `lead`'s group. Grouping only saves staff work: when a
-        concurrent change makes it impossible (the lead was grouped or answered meanwhile),
-        the ticket simply stays on its own."""
-        try:
-            return self.tickets.update_ticket(
-                ticket.number,
-                expected=OPEN_STATES,
-                changes={"group_id": lead.group_id or lead.id},
-                actor="bot",
-                action="group",
-                detail=cli_texts.AUDIT_GROUPED.format(lead=lead.number),
-            )
-        except (StorageError, ValueError) as exc:
-            log.info("ticket %s left ungrouped: %s", ticket.number, exc)
-            return ticket
 
     def ticket_for_citizen(self, number: str, channel: str, chat_id: str) -> TicketRecord | None:
         """The ticket, only if it belongs to this chat (nobody else may see it)."""

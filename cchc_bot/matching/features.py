@@ -94,12 +94,35 @@ def query_view(tokens: Sequence[str], words: Sequence[QueryWord], classes: int) 
     )
 
 
+class QuestionShape(NamedTuple):
+    """A candidate question in the forms the features compare, worked out once per question."""
+
+    tokens: tuple[str, ...]
+    text: str
+    words: frozenset[str]
+    sorted_text: str  # what token_sort_ratio compares
+    pairs: frozenset[tuple[str, str]]  # neighbour pairs
+    padded: str  # one space either side (trigrams at the edges)
+
+
+def question_shape(text: str) -> QuestionShape:
+    """`text`: a normalised question (words joined by single spaces)."""
+    tokens = tuple(text.split())
+    return QuestionShape(
+        tokens,
+        text,
+        frozenset(tokens),
+        " ".join(sorted(tokens)),
+        frozenset(pairwise(tokens)),
+        f" {text} ",
+    )
+
+
 @dataclass(slots=True)
 class CandidateView:
     """One candidate question of one entry, with the entry's first-stage scores."""
 
-    tokens: Sequence[str]
-    text: str
+    shape: QuestionShape
     mass: float  # IDF mass of the question's distinct words
     classes: int
     fused: float  # relative to the best candidate (0–1)
@@ -113,8 +136,8 @@ class CandidateView:
 
 def features(query: QueryView, cand: CandidateView) -> list[float]:
     """The feature vector (FEATURE_NAMES order) of one candidate question."""
-    tokens = cand.tokens
-    words = set(tokens)
+    shape = cand.shape
+    tokens, words = shape.tokens, shape.words
     in_answer = cand.in_answer
     keys = cand.keys
     matched = answer_only = total = got = key = 0.0
@@ -133,9 +156,9 @@ def features(query: QueryView, cand: CandidateView) -> list[float]:
                 got += weight * near
     bigrams = 0.0
     if query.bigrams:
-        pairs = set(pairwise(tokens))
+        pairs = shape.pairs
         bigrams = sum(w for p, w in query.bigrams.items() if p in pairs)
-    padded = f" {cand.text} "
+    padded = shape.padded
     shared_grams = len([gram for gram in query.trigrams if gram in padded])  # distinct, shared
     n_query = len(query.tokens)
     n_question = len(tokens)
@@ -151,9 +174,9 @@ def features(query: QueryView, cand: CandidateView) -> list[float]:
         math.log(n_question + 1),
         (cand.mass - matched) / 10,
         math.log(cand.rank + 1),
-        fuzz.token_set_ratio(query.text, cand.text) / 100,
-        fuzz.ratio(query.sorted_text, " ".join(sorted(tokens))) / 100,  # = token_sort_ratio
-        fuzz.ratio(query.text, cand.text) / 100,
+        fuzz.token_set_ratio(query.text, shape.text) / 100,
+        fuzz.ratio(query.sorted_text, shape.sorted_text) / 100,  # = token_sort_ratio
+        fuzz.ratio(query.text, shape.text) / 100,
         shared_grams / max(len(query.trigrams), 1),
         shared_grams / max(len(padded) - 2, 1),
         LCSseq.similarity(query.tokens, tokens) / max(n_query, 1),

@@ -13,7 +13,13 @@ from cchc_bot.lexicon import COMMON_WORDS, EVERYDAY_WORDS, GENERIC_WORDS, RELATE
 from cchc_bot.matching.ambiguity import AmbiguityGuard
 from cchc_bot.matching.entry_terms import EntryTerms
 from cchc_bot.matching.facets import SchoolLevels
-from cchc_bot.matching.features import CandidateView, entry_coverage, features
+from cchc_bot.matching.features import (
+    CandidateView,
+    QuestionShape,
+    entry_coverage,
+    features,
+    question_shape,
+)
 from cchc_bot.matching.index import BM25Index
 from cchc_bot.matching.keywords import EntryKeywords
 from cchc_bot.matching.numbers import ReferenceNumbers
@@ -44,6 +50,7 @@ _ANSWER_FIELD_WEIGHT = 0.2  # answer text helps ranking a little (measured on th
 _MIN_ANSWER_IDF = 0.3  # answer words in most answers are skipped when ranking
 _ANSWER_TOKENS = 400  # answers are indexed on their first 400 words
 _CHOICE_FLOOR = 0.05  # a choice offered is at least a twentieth as likely as the best one
+_SHAPES_KEPT = 50_000  # candidate questions kept in their compared forms (~25 MB at most)
 
 
 def _is_extra_term(term: str) -> bool:
@@ -93,6 +100,7 @@ class Matcher:
         self._starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
         self.classes = QuestionClasses(self.normalizer)
         self._texts = PackedTexts()  # normalised question texts, for the reranker
+        self._shapes: dict[int, QuestionShape] = {}  # those the reranker compared, prepared
         class_masks: list[int] = []
         self.questions = BM25Index(self._question_docs(class_masks), k1=1.2, b=0.9)
         self._class_masks = np.asarray(class_masks, dtype=np.int32)
@@ -262,10 +270,8 @@ class Matcher:
             keys = self.keywords.of_entry(index)
             covered = entry_coverage(query.view, self.terms.words(index))
             for doc in self._compared_docs(index, q_scores, rank):
-                text = self._texts[doc]
                 view = CandidateView(
-                    tokens=text.split(),
-                    text=text,
+                    shape=self._shape(doc),
                     mass=float(self._doc_mass[doc]),
                     classes=int(self._class_masks[doc]),
                     fused=fused / top,
@@ -279,6 +285,14 @@ class Matcher:
                 owners.append(rank)
                 rows.append(features(query.view, view))
         return owners, rows
+
+    def _shape(self, doc: int) -> QuestionShape:
+        shape = self._shapes.get(doc)
+        if shape is None:
+            if len(self._shapes) >= _SHAPES_KEPT:  # a huge knowledge base: start afresh
+                self._shapes.clear()
+            shape = self._shapes[doc] = question_shape(self._texts[doc])
+        return shape
 
     def _words_in_answers(self, query: Query, pool: list[int]) -> list[set[str]]:
         """For each entry of the pool, the query's words its answer text contains."""

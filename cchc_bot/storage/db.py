@@ -11,7 +11,7 @@ import logging
 import random
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,10 +23,13 @@ from alembic.util.exc import CommandError
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.sql import Executable
 
 from cchc_bot import storage_texts as texts
 from cchc_bot.redact import mask_url_password
 from cchc_bot.storage.errors import DatabaseUnavailable, SchemaOutOfDate, StorageError
+from cchc_bot.storage.single_sql import SingleStatements
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,7 @@ class Database:
         self._url = _normalise_url(url)
         self.masked_url = self._url.render_as_string(hide_password=True)
         self.backend = self._url.get_backend_name()  # "sqlite" | "postgresql"
+        self._single: SingleStatements | None = None
         if self.backend == "sqlite":
             self._engine = create_engine(self._url, echo=echo)
             _install_sqlite_hooks(self._engine, self._url.database)
@@ -85,6 +89,7 @@ class Database:
                 connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
             self._engine = create_engine(self._url, echo=echo, connect_args=connect_args)
             _install_idle_ping(self._engine, IDLE_PING_S)
+            self._single = SingleStatements(self._engine)
 
     def __repr__(self) -> str:
         return f"Database({self.masked_url!r})"
@@ -228,6 +233,15 @@ class Database:
 
         return self._retrying(attempt, write)
 
+    def run_single(self, statement: Executable, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """PostgreSQL only: one write statement in autocommit on the raw driver connection
+        (`single_sql`: the per-message hot path); returns its rows. Retried and translated
+        like :meth:`run`."""
+        if self._single is None:
+            raise StorageError("run_single is for PostgreSQL; use run_core on SQLite")
+        single = self._single
+        return self._retrying(lambda: single.execute(statement, values, self._raw_connect), True)
+
     def _retrying(self, attempt: Callable[[], T], write: bool) -> T:
         tries = 1
         while True:
@@ -251,6 +265,12 @@ class Database:
         if write:
             conn.execution_options(**{_SQLITE_WRITE: True})
         return conn
+
+    def _raw_connect(self) -> PoolProxiedConnection:
+        try:
+            return self._engine.raw_connection()
+        except (DBAPIError, OSError, self._engine.dialect.loaded_dbapi.Error) as exc:
+            raise self._unavailable(exc) from exc
 
     def _is_retryable(self, exc: DBAPIError) -> bool:
         if self.backend == "sqlite":

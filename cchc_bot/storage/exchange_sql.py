@@ -1,11 +1,11 @@
 """The statements of every message (start and end of an exchange), built once.
 
 An exchange costs two short writes (`Repository.begin_exchange`, `finish_exchange`). They
-are SQLAlchemy Core statements with bound parameters, built once per dialect, so they hit
-the compiled cache and skip the ORM's unit of work. On PostgreSQL each is one statement (a
-data-modifying CTE does the upsert, the outer statement the read or the log): one round trip
-without BEGIN/COMMIT, atomic as a single statement. SQLite, which has no DML in CTEs, runs
-the same two parts as two statements in one transaction.
+are SQLAlchemy Core statements with bound parameters, built once per dialect, and skip the
+ORM's unit of work. On PostgreSQL each is one statement (a data-modifying CTE does the
+upsert, the outer statement the read or the log): one round trip without BEGIN/COMMIT,
+atomic as a single statement, run by `Database.run_single` straight on the driver. SQLite,
+which has no DML in CTEs, runs the same two parts as two statements in one transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, false, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Executable
 
+from cchc_bot.storage.db import Database
 from cchc_bot.storage.models import ChatStateRow, Message, User
 from cchc_bot.storage.records import ChatState, NewMessage
 
@@ -109,7 +110,7 @@ def statements(dialect: str) -> dict[str, Executable]:
 
 
 def begin(
-    conn: Connection,
+    db: Database,
     channel: str,
     user_id: str,
     chat_id: str,
@@ -117,7 +118,7 @@ def begin(
     now: datetime,
 ) -> ChatState | None:
     """Touch the user (a user who writes is reachable again) and read the chat's state."""
-    sql = statements(conn.dialect.name)
+    sql = statements(db.backend)
     params = {
         "channel": channel,
         "user_id": user_id,
@@ -126,10 +127,15 @@ def begin(
         "now": now,
     }
     if "begin" in sql:
-        row = conn.execute(sql["begin"], params).first()
+        rows = db.run_single(sql["begin"], params)
+        row = rows[0] if rows else None
     else:
-        conn.execute(sql["touch"], params)
-        row = conn.execute(sql["read_state"], params).first()
+
+        def work(conn: Connection) -> Any:
+            conn.execute(sql["touch"], params)
+            return conn.execute(sql["read_state"], params).first()
+
+        row = db.run_core(work, write=True)
     if row is None:
         return None
     choices, last_entry_id, question, updated_at = row
@@ -137,14 +143,14 @@ def begin(
 
 
 def finish(
-    conn: Connection,
+    db: Database,
     message: NewMessage,
     created_at: datetime,
     state: ChatState | None,
     now: datetime,
 ) -> int:
     """Save the chat's state (when given) and log the exchange; returns the message id."""
-    sql = statements(conn.dialect.name)
+    sql = statements(db.backend)
     params: dict[str, Any] = {f"m_{name}": getattr(message, name) for name in _MESSAGE_FIELDS}
     params["m_created_at"] = created_at
     if state is not None:
@@ -156,7 +162,13 @@ def finish(
             pending_question=state.pending_question,
             now=now,
         )
-        if "finish_with_state" in sql:
-            return int(conn.execute(sql["finish_with_state"], params).scalar_one())
-        conn.execute(sql["save_state"], params)
-    return int(conn.execute(sql["finish"], params).scalar_one())
+    if "begin" in sql:  # PostgreSQL: one statement
+        statement = sql["finish"] if state is None else sql["finish_with_state"]
+        return int(db.run_single(statement, params)[0][0])
+
+    def work(conn: Connection) -> int:
+        if state is not None:
+            conn.execute(sql["save_state"], params)
+        return int(conn.execute(sql["finish"], params).scalar_one())
+
+    return db.run_core(work, write=True)

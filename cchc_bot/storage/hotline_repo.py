@@ -13,6 +13,7 @@ is one the caller expected, and updates it with ``UPDATE … WHERE id = :id AND 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -24,8 +25,8 @@ from cchc_bot import storage_texts as texts
 from cchc_bot.storage.feedback_repo import FeedbackRepository, add_outbox
 from cchc_bot.storage.hotline_records import AuditRecord, NewOutbox, NoteRecord
 from cchc_bot.storage.models import AuditLog, Message, Ticket, TicketNote, UTCDateTime
-from cchc_bot.storage.records import TicketRecord
-from cchc_bot.storage.repository import _aware, _ticket_record
+from cchc_bot.storage.records import NewTicket, TicketRecord
+from cchc_bot.storage.repository import _aware, _ticket_record, insert_ticket
 from cchc_bot.storage.ticket_changes import (
     OPEN_STATUSES,
     Row,
@@ -43,10 +44,63 @@ from cchc_bot.storage.ticket_changes import (
 )
 
 OutboxFor = Callable[[TicketRecord], NewOutbox | None]
+log = logging.getLogger(__name__)
+
+
+def _leading(session: Session, number: str) -> int | None:
+    """The id of ticket ``number`` if it can take a new member (row-locked), else None."""
+    found = session.execute(
+        select(Ticket.id, Ticket.status, Ticket.group_id)
+        .where(Ticket.number == number)
+        .with_for_update()
+    ).one_or_none()
+    if found is None or found.status not in OPEN_STATUSES or found.group_id is not None:
+        return None
+    return int(found.id)
 
 
 class HotlineRepository(FeedbackRepository):
     """Staff-side ticket storage plus (inherited) ratings, surveys and the outbox."""
+
+    # -- a new ticket ------------------------------------------------------------------------
+
+    def open_ticket(
+        self,
+        ticket: NewTicket,
+        *,
+        now: datetime,
+        actor: str,
+        detail: str,
+        lead_number: str | None = None,
+        group_detail: str = "",
+    ) -> tuple[TicketRecord, bool]:
+        """Number and store a new ticket with its ``open`` audit row, in one transaction.
+
+        With ``lead_number``, the ticket joins that ticket's group (audited as ``group``) if the
+        lead still leads: open or assigned and not itself a member. The lead row is locked
+        first, so staff answering the group at the same moment either see the new member or
+        have already moved the lead on (the ticket then stays on its own). Returns the record
+        and whether it joined.
+        """
+        created_at = _aware(now, "now")
+
+        def work(session: Session) -> tuple[TicketRecord, bool]:
+            group_id = None
+            if lead_number is not None:
+                group_id = _leading(session, normalise_number(lead_number))
+            row = insert_ticket(session, ticket, created_at, group_id)
+            audits = [AuditLog(created_at=created_at, actor=actor, action="open",
+                               ticket_number=row.number, detail=detail)]  # fmt: skip
+            if group_id is not None:
+                note = describe("open", {"group_id": group_id}, group_detail)
+                audits.append(AuditLog(created_at=created_at, actor=actor, action="group",
+                                       ticket_number=row.number, detail=note))  # fmt: skip
+            session.add_all(audits)
+            return _ticket_record(row), group_id is not None
+
+        record, joined = self._db.run(work, write=True)
+        log.info("Ticket %s created (%s, %s)", record.number, record.kind, record.channel)
+        return record, joined
 
     # -- changes ---------------------------------------------------------------------------
 

@@ -67,6 +67,43 @@ def _upsert(session: Session, model: type[Any]) -> Any:
     return sqlite.insert(model)
 
 
+def insert_ticket(
+    session: Session, ticket: NewTicket, created_at: datetime, group_id: int | None = None
+) -> Ticket:
+    """Insert a ticket with the next number of its Vietnam-time year (no commit)."""
+    due_at = _aware(ticket.due_at, "due_at") if ticket.due_at else None
+    year = created_at.astimezone(vietnam_tz()).year
+    counter = _upsert(session, TicketCounter).values(year=year, last_seq=1)
+    counter = counter.on_conflict_do_update(
+        index_elements=[TicketCounter.year],
+        set_={"last_seq": TicketCounter.last_seq + 1},
+    ).returning(TicketCounter.last_seq)
+    seq = int(session.execute(counter).scalar_one())
+    row = Ticket(
+        number=ticket_number(year, seq),
+        year=year,
+        seq=seq,
+        channel=ticket.channel,
+        chat_id=ticket.chat_id,
+        user_id=ticket.user_id,
+        display_name=ticket.display_name,
+        text=ticket.text,
+        candidates=[
+            {"entry_id": c.entry_id, "title": c.title, "score": c.score} for c in ticket.candidates
+        ],
+        kind=ticket.kind,
+        category=ticket.category,
+        status="open",
+        group_id=group_id,
+        created_at=created_at,
+        updated_at=created_at,
+        due_at=due_at,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
 class Repository:
     """Users, message log, hotline tickets and per-chat state."""
 
@@ -102,21 +139,13 @@ class Repository:
     ) -> ChatState | None:
         """`touch_user` and `get_chat_state` in one transaction (the start of every message)."""
         now = self._now()
-        return self._db.run_core(
-            lambda conn: exchange_sql.begin(conn, channel, user_id, chat_id, display_name, now),
-            write=True,
-            single=True,
-        )
+        return exchange_sql.begin(self._db, channel, user_id, chat_id, display_name, now)
 
     def finish_exchange(self, message: NewMessage, state: ChatState | None) -> int:
         """`save_chat_state` (when given) and `log_message` in one transaction."""
         now = self._now()
         created_at = _aware(message.created_at, "created_at") if message.created_at else now
-        return self._db.run_core(
-            lambda conn: exchange_sql.finish(conn, message, created_at, state, now),
-            write=True,
-            single=True,
-        )
+        return exchange_sql.finish(self._db, message, created_at, state, now)
 
     # -- message log -----------------------------------------------------------------------
 
@@ -141,39 +170,9 @@ class Repository:
         rolls the counter back with it.
         """
         created_at = _aware(now, "now") if now is not None else self._now()
-        due_at = _aware(ticket.due_at, "due_at") if ticket.due_at else None
-        year = created_at.astimezone(vietnam_tz()).year
 
         def work(session: Session) -> TicketRecord:
-            counter = _upsert(session, TicketCounter).values(year=year, last_seq=1)
-            counter = counter.on_conflict_do_update(
-                index_elements=[TicketCounter.year],
-                set_={"last_seq": TicketCounter.last_seq + 1},
-            ).returning(TicketCounter.last_seq)
-            seq = int(session.execute(counter).scalar_one())
-            row = Ticket(
-                number=ticket_number(year, seq),
-                year=year,
-                seq=seq,
-                channel=ticket.channel,
-                chat_id=ticket.chat_id,
-                user_id=ticket.user_id,
-                display_name=ticket.display_name,
-                text=ticket.text,
-                candidates=[
-                    {"entry_id": c.entry_id, "title": c.title, "score": c.score}
-                    for c in ticket.candidates
-                ],
-                kind=ticket.kind,
-                category=ticket.category,
-                status="open",
-                created_at=created_at,
-                updated_at=created_at,
-                due_at=due_at,
-            )
-            session.add(row)
-            session.flush()
-            return _ticket_record(row)
+            return _ticket_record(insert_ticket(session, ticket, created_at))
 
         record = self._db.run(work, write=True)
         log.info("Ticket %s created (%s, %s)", record.number, record.kind, record.channel)

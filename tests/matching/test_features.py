@@ -15,6 +15,7 @@ from cchc_bot.matching.features import (
     entry_coverage,
     features,
     query_view,
+    question_shape,
 )
 
 IDF = {"tiem": 1.0, "vaccine": 2.0, "o": 0.5, "dau": 1.5, "phong": 3.0}
@@ -37,7 +38,7 @@ def view_of(text: str, **kw: object) -> CandidateView:
         entry_coverage=0.25,
     )
     defaults.update(kw)
-    return CandidateView(tokens=text.split(), text=text, **defaults)  # type: ignore[arg-type]
+    return CandidateView(shape=question_shape(text), **defaults)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

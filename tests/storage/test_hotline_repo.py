@@ -12,6 +12,7 @@ from cchc_bot.storage import (
     Database,
     HotlineRepository,
     NewOutbox,
+    NewTicket,
     Repository,
     StorageError,
     TicketNotFound,
@@ -204,6 +205,44 @@ def test_groups_are_one_level_deep(repository: Repository, hotline: HotlineRepos
         with pytest.raises(StorageError, match="group"):
             join(number, target)
     assert repository.get_ticket(loner.number).group_id is None  # type: ignore[union-attr]
+
+
+def test_open_ticket_numbers_audits_and_joins_a_leading_ticket(
+    repository: Repository, hotline: HotlineRepository
+) -> None:
+    lead = ticket(repository, "lead")
+    new = NewTicket("zalo", "c2", "u-c2", "Hỏi lại về bản sao bằng tốt nghiệp?")
+    record, joined = hotline.open_ticket(
+        new, now=T0, actor="bot", detail="question, zalo", lead_number=lead.number.lower(),
+        group_detail="gộp với phiếu " + lead.number,
+    )  # fmt: skip
+    assert joined and record.group_id == lead.id and record.seq == lead.seq + 1
+    assert repository.get_ticket(record.number) == record
+    trail = [(a.action, a.detail) for a in hotline.audit_trail(record.number)]
+    assert sorted(trail) == sorted(
+        [("open", "question, zalo"), ("group", f"group_id={lead.id}; gộp với phiếu {lead.number}")]
+    )
+    alone, joined = hotline.open_ticket(new, now=T0, actor="bot", detail="question, zalo")
+    assert not joined and alone.group_id is None
+    assert [a.action for a in hotline.audit_trail(alone.number)] == ["open"]
+
+
+def test_open_ticket_stays_alone_when_the_lead_no_longer_leads(
+    repository: Repository, hotline: HotlineRepository
+) -> None:
+    lead, member, *others = grouped(repository, hotline)
+    answered = ticket(repository, "answered")
+    hotline.update_ticket(
+        answered.number, expected=["open"], changes={"status": "answered"}, actor="a", action="x"
+    )
+    new = NewTicket("telegram", "c9", "u-c9", "Câu hỏi mới")
+    for gone in (member.number, answered.number, "HD-2026-99999"):
+        record, joined = hotline.open_ticket(
+            new, now=T0, actor="bot", detail="question", lead_number=gone
+        )
+        assert not joined and record.group_id is None
+        assert [a.action for a in hotline.audit_trail(record.number)] == ["open"]
+    assert [m.id for m in hotline.group_members(lead.id)] == [member.id] + [o.id for o in others]
 
 
 def test_answer_group_answers_lead_and_open_members_together(
