@@ -12,7 +12,19 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, exists, select, update
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    String,
+    Text,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -43,6 +55,42 @@ _MARK_PROCESSED = (
     )
     .values(processed_at=bindparam("b_now", type_=_UPDATES.processed_at.type))
 )
+
+
+_KEYS = postgresql.ARRAY(String)
+_PG_MARK_PROCESSED = (
+    update(InboundUpdate)
+    .where(
+        _UPDATES.channel == bindparam("b_channel"),
+        _UPDATES.update_key == func.any(bindparam("b_keys", type_=_KEYS)),
+    )
+    .values(processed_at=bindparam("b_now", type_=_UPDATES.processed_at.type))
+)
+
+
+def _pg_insert_updates() -> Any:
+    """PostgreSQL: a whole batch as one statement over two arrays (`Database.run_single`)."""
+    rows = (
+        func.unnest(bindparam("keys", type_=_KEYS), bindparam("payloads", type_=ARRAY(Text)))
+        .table_valued("k", "p")
+        .render_derived()
+    )
+    channel, now = (
+        bindparam("channel", type_=String),
+        bindparam("now", type_=_UPDATES.created_at.type),
+    )
+    return (
+        postgresql.insert(InboundUpdate)
+        .from_select(
+            ["channel", "update_key", "payload", "created_at"],
+            select(channel, rows.c.k, rows.c.p, now).select_from(rows),
+        )
+        .on_conflict_do_nothing(index_elements=[InboundUpdate.channel, InboundUpdate.update_key])
+        .returning(InboundUpdate.update_key)
+    )
+
+
+_PG_INSERT_UPDATES = _pg_insert_updates()
 
 
 @cache
@@ -78,6 +126,14 @@ class ChannelRepository:
         first: dict[str, StoredUpdate] = {}
         for u in updates:
             first.setdefault(u.key, u)
+        if self._db.backend == "postgresql":
+            params = {
+                "channel": channel,
+                "keys": list(first),
+                "payloads": [u.payload for u in first.values()],
+                "now": now,
+            }
+            return {key for (key,) in self._db.run_single(_PG_INSERT_UPDATES, params)}
         rows = [
             {"channel": channel, "update_key": u.key, "payload": u.payload, "created_at": now}
             for u in first.values()
@@ -87,15 +143,16 @@ class ChannelRepository:
             stmt = _insert_updates(conn.dialect.name)
             return set(conn.execute(stmt, rows).scalars())
 
-        return self._db.run_core(work, write=True, single=True)
+        return self._db.run_core(work, write=True)
 
     def mark_processed(self, channel: str, keys: Sequence[str]) -> None:
         if not keys:
             return
         params = {"b_channel": channel, "b_keys": list(keys), "b_now": self._now()}
-        self._db.run_core(
-            lambda conn: conn.execute(_MARK_PROCESSED, params), write=True, single=True
-        )
+        if self._db.backend == "postgresql":
+            self._db.run_single(_PG_MARK_PROCESSED, params)
+            return
+        self._db.run_core(lambda conn: conn.execute(_MARK_PROCESSED, params), write=True)
 
     def unprocessed_updates(self, channel: str, limit: int = 1000) -> list[StoredUpdate]:
         """Updates stored (so acknowledged) but never handled, oldest first."""

@@ -213,23 +213,12 @@ class Database:
 
         return self._retrying(attempt, write)
 
-    def run_core(
-        self, work: Callable[[Connection], T], *, write: bool = False, single: bool = False
-    ) -> T:
-        """Like :meth:`run` for SQLAlchemy Core statements on a plain connection (no ORM).
-
-        ``single=True`` promises that, on PostgreSQL, ``work`` executes exactly one statement:
-        it then runs without BEGIN/COMMIT (a single statement is atomic by itself), one round
-        trip instead of three. On SQLite it is an ordinary transaction.
-        """
-        autocommit = single and self.backend == "postgresql"
+    def run_core(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
+        """Like :meth:`run` for SQLAlchemy Core statements on a plain connection (no ORM)."""
 
         def attempt() -> T:
-            with self._connect(write=write) as conn:
-                if autocommit:
-                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                with conn.begin():
-                    return work(conn)
+            with self._connect(write=write) as conn, conn.begin():
+                return work(conn)
 
         return self._retrying(attempt, write)
 
