@@ -22,7 +22,6 @@ from typing import Any
 from cchc_bot import texts
 from cchc_bot.app import App, build_app
 from cchc_bot.channels.dispatch import Dispatcher
-from cchc_bot.channels.engine_threads import EngineThreads
 from cchc_bot.channels.telegram import TelegramChannel, TelegramConfig
 from cchc_bot.channels.zalo import (
     SECRET_HEADER,
@@ -98,13 +97,12 @@ class Server:
         self.app = app
         self.repository = ChannelRepository(app.database)
         self.dispatcher = Dispatcher(app.hotline, self.repository, interval=dispatch_interval)
-        self.engine = EngineThreads(app.engine, settings.engine_threads)
         self.telegram: TelegramChannel | None = None
         webhooks: list[Webhook] = []
         if settings.telegram_token:
             config = TelegramConfig.from_settings(settings, **(telegram_options or {}))
             self.telegram = TelegramChannel(
-                config, self.engine, app.hotline, self.repository, wake=self.dispatcher.wake
+                config, app.engine, app.hotline, self.repository, wake=self.dispatcher.wake
             )
             if config.webhook_url:
                 webhooks.append(
@@ -118,7 +116,7 @@ class Server:
         if settings.zalo_bot_token:
             bot = ZaloBotConfig.from_settings(settings, **(zalo_options or {}))
             self.zalo = ZaloBotChannel(
-                bot, self.engine, app.hotline, self.repository, zalo, wake=self.dispatcher.wake
+                bot, app.engine, app.hotline, self.repository, zalo, wake=self.dispatcher.wake
             )
             if bot.webhook_url:
                 webhooks.append(
@@ -132,7 +130,7 @@ class Server:
         if settings.zalo_oa_app_id:
             oa = ZaloOaConfig.from_settings(settings, **(zalo_oa_options or {}))
             self.zalo_oa = ZaloOaChannel(
-                oa, self.engine, app.hotline, self.repository, zalo, wake=self.dispatcher.wake
+                oa, app.engine, app.hotline, self.repository, zalo, wake=self.dispatcher.wake
             )
             webhooks.append(
                 Webhook(
@@ -187,7 +185,6 @@ class Server:
         for channel in self.zalo_channels:
             clean = await channel.stop() and clean
         await self.dispatcher.stop()
-        await asyncio.to_thread(self.engine.shutdown)  # the channels handed in their last
         if self.telegram is not None:
             await self.telegram.close()
         for channel in self.zalo_channels:

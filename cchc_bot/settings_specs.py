@@ -125,12 +125,6 @@ SPECS: tuple[Spec, ...] = (
     Spec("http_port", parse.port, "8080", "Port of the HTTP server"),
     Spec("flood_limit", parse.positive_int, "20", "Messages per minute one citizen may send"),
     Spec(
-        "engine_threads",
-        parse.positive_int,
-        "2",
-        "Threads answering messages in `cchc-bot run` (more for a distant database)",
-    ),
-    Spec(
         "telegram_max_rate",
         parse.rate,
         "30",

@@ -30,7 +30,6 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from cchc_bot import texts
-from cchc_bot.channels.engine_threads import EngineThreads
 from cchc_bot.channels.http_client import proxied
 from cchc_bot.channels.inbox import Inbox
 from cchc_bot.channels.limits import FloodGuard, SendLimiter
@@ -132,7 +131,7 @@ class TelegramChannel:
     def __init__(
         self,
         config: TelegramConfig,
-        engine: Engine | EngineThreads,
+        engine: Engine,
         hotline: HotlineService,
         repository: ChannelRepository,
         *,

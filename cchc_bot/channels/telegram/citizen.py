@@ -12,7 +12,6 @@ from telegram import ChatMemberUpdated, Message, Update, User
 from telegram.ext import ContextTypes
 
 from cchc_bot import texts
-from cchc_bot.channels.engine_threads import EngineThreads, engine_threads
 from cchc_bot.channels.limits import FloodGuard
 from cchc_bot.channels.telegram.render import RATING_PREFIX, fits_callback, render
 from cchc_bot.channels.telegram.sender import TelegramSender, keyboard
@@ -59,7 +58,7 @@ class CallbackCodes:
 class CitizenHandlers:
     def __init__(
         self,
-        engine: Engine | EngineThreads,
+        engine: Engine,
         sender: TelegramSender,
         codes: CallbackCodes,
         flood: FloodGuard,
@@ -70,7 +69,7 @@ class CitizenHandlers:
         on_gone: Callable[[str], Awaitable[None]] | None = None,
         typing_delay: float = 0.5,
     ) -> None:
-        self.engine = engine_threads(engine)
+        self.engine = engine
         self.sender = sender
         self.codes = codes
         self.flood = flood
@@ -147,7 +146,7 @@ class CitizenHandlers:
         """Ask the engine (typing indicator if it takes a while) and send its reply."""
         typing = asyncio.create_task(self._typing(chat_id))
         try:
-            reply = await self.engine.handle(message)
+            reply = await asyncio.to_thread(self.engine.handle, message)
         finally:
             typing.cancel()
         await self.send_reply(chat_id, reply)

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable
 
 from cchc_bot.channels.capabilities import ZALO_BOT
-from cchc_bot.channels.engine_threads import EngineThreads
 from cchc_bot.channels.limits import FloodGuard, SendLimiter
 from cchc_bot.channels.zalo.api import ZaloBotApi
 from cchc_bot.channels.zalo.bot_sender import BotSender
@@ -44,7 +43,7 @@ class ZaloBotChannel(ZaloChannel):
     def __init__(
         self,
         config: ZaloBotConfig,
-        engine: Engine | EngineThreads,
+        engine: Engine,
         hotline: HotlineService,
         repository: ChannelRepository,
         zalo: ZaloRepository,

@@ -16,7 +16,6 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 
 from cchc_bot import texts
-from cchc_bot.channels.engine_threads import EngineThreads, engine_threads
 from cchc_bot.channels.limits import FloodGuard
 from cchc_bot.channels.render import plain_parts
 from cchc_bot.channels.zalo.events import ZaloEvent
@@ -48,7 +47,7 @@ def addressed(text: str, names: Sequence[str]) -> str | None:
 class Conversation:
     def __init__(
         self,
-        engine: Engine | EngineThreads,
+        engine: Engine,
         transport: Transport,
         flood: FloodGuard,
         *,
@@ -58,7 +57,7 @@ class Conversation:
         on_ticket: Callable[[], None] = lambda: None,
         typing_delay: float = 0.5,
     ) -> None:
-        self.engine = engine_threads(engine)
+        self.engine = engine
         self.transport = transport
         self.flood = flood
         self.names = names
@@ -103,7 +102,7 @@ class Conversation:
         """Ask the engine (typing indicator if it takes a while) and send its reply."""
         typing = asyncio.create_task(self._typing(event.chat_id))
         try:
-            reply = await self.engine.handle(event.incoming(text))
+            reply = await asyncio.to_thread(self.engine.handle, event.incoming(text))
         finally:
             typing.cancel()
         await self.send_reply(event.chat_id, reply)

@@ -19,7 +19,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from cchc_bot.channels.capabilities import ZALO_OA
-from cchc_bot.channels.engine_threads import EngineThreads
 from cchc_bot.channels.inbox import Batcher
 from cchc_bot.channels.limits import FloodGuard, SendLimiter
 from cchc_bot.channels.zalo import signature
@@ -55,7 +54,7 @@ class ZaloOaChannel(ZaloChannel):
     def __init__(
         self,
         config: ZaloOaConfig,
-        engine: Engine | EngineThreads,
+        engine: Engine,
         hotline: HotlineService,
         repository: ChannelRepository,
         zalo: ZaloRepository,
