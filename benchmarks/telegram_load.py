@@ -1,6 +1,7 @@
 """Load test of the Telegram channel in webhook mode against the fake Bot API server.
 
     python benchmarks/telegram_load.py [--users 200] [--per-user 10] [--rate 300] [--workers 1]
+                                       [--threads N]
                                        [--database-url URL] [--knowledge knowledge]
 
 `cchc-bot run` runs as child process(es) (benchmarks/telegram_serve.py: with CPU timers) in
@@ -16,7 +17,8 @@ that the k-th message a chat receives is the reply to its k-th update.
 With `--workers N`, N servers (each on its own port) share the database and each chat is sent
 to one of them (sticky, as a reverse proxy hashing the chat would); the CPU is summed over them.
 
-Printed: throughput, p50/p90/p99 latency, lost and duplicated replies, the bot process(es)'
+Printed: throughput, p50/p90/p99 latency, lost and duplicated replies, typing indicators
+(sent when an answer takes over 0.5 s: a sign of overload, and extra work), the bot process(es)'
 CPU split (matching, database, engine logic, HTTP + event loop: thread-CPU timers around
 Matcher.match, Database.run* and Engine.handle, the rest of the process CPU is HTTP), and
 the resident memory of each loaded process and of a plain `cchc-bot run` with the shipped
@@ -242,6 +244,7 @@ def run_load(args: argparse.Namespace, database_url: str) -> dict:
         CCHC_TELEGRAM_WEBHOOK_SECRET=SECRET,
         CCHC_TELEGRAM_MAX_RATE="0",
         CCHC_TELEGRAM_CHAT_RATE="0",
+        **({"CCHC_THREADS": str(args.threads)} if args.threads else {}),
     )
     bots = []
     for i, port in enumerate(ports):  # the same settings, each on its own port
@@ -292,12 +295,13 @@ def run_load(args: argparse.Namespace, database_url: str) -> dict:
         codes = [process.wait(timeout=60) for process, _ in bots]
         fake.stop()
     replies: dict[int, list[float]] = {}
+    typing = sum(1 for c in fake.calls[baseline:] if c.method == "sendchataction")
     for call in fake.calls[baseline:]:
         if call.method == "sendmessage" and call.chat_id is not None:
             replies.setdefault(call.chat_id, []).append(call.at)
     cpu = {k: after[k] - before[k] for k in after}
     return {"updates": updates, "sent_at": sent_at, "replies": replies, "cpu": cpu,
-            "rss": rss, "exit": codes}  # fmt: skip
+            "rss": rss, "exit": codes, "typing": typing}  # fmt: skip
 
 
 def report(args: argparse.Namespace, run: dict) -> int:
@@ -321,6 +325,7 @@ def report(args: argparse.Namespace, run: dict) -> int:
         f"  p99 {percentile(latencies, 0.99):.1f}  max {max(latencies):.1f}"
     )
     print(f"lost: {lost}  duplicated: {duplicated}  bot exit code(s): {run['exit']}")
+    print(f"typing indicators sent (answers slower than 0.5 s): {run['typing']}")
     total = cpu["process"]
     share = f"{total / span:.0%} of one core, {total / n * 1000:.2f} ms/update"
     print(f"bot CPU (sum over {workers}): {total:.2f} s = {share}")
@@ -348,6 +353,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=300.0, help="updates per second offered")
     parser.add_argument("--workers", type=int, default=1, help="cchc-bot run processes")
     parser.add_argument("--connections", type=int, default=40)
+    parser.add_argument("--threads", type=int, help="CCHC_THREADS of the bot(s)")
     parser.add_argument("--database-url", help="default: a fresh schema on " + PG_SERVER)
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     args = parser.parse_args()

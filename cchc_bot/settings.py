@@ -46,6 +46,7 @@ class Settings:
     http_host: str
     http_port: int
     flood_limit: int
+    threads: int
     telegram_max_rate: float
     telegram_chat_rate: float
     zalo_bot_token: str

@@ -125,6 +125,12 @@ SPECS: tuple[Spec, ...] = (
     Spec("http_port", parse.port, "8080", "Port of the HTTP server"),
     Spec("flood_limit", parse.positive_int, "20", "Messages per minute one citizen may send"),
     Spec(
+        "threads",
+        parse.positive_int,
+        "3",
+        "Threads of `cchc-bot run` for blocking work: answers and database calls",
+    ),
+    Spec(
         "telegram_max_rate",
         parse.rate,
         "30",
