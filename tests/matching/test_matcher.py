@@ -516,3 +516,20 @@ def test_candidates_after_the_best_come_most_likely_first(matcher: Matcher, ques
     found = matcher.search(question, today=date(2026, 1, 1))
     rest = [c.score for c in found[1:]]
     assert len(rest) >= 2 and rest == sorted(rest, reverse=True)
+
+
+def test_a_large_knowledge_base_matches_the_same_without_kept_question_forms(
+    small_knowledge: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = Matcher(small_knowledge, Thresholds())
+    monkeypatch.setattr("cchc_bot.matching.matcher._SHAPES_KEPT", 0)
+    worked_out = Matcher(small_knowledge, Thresholds())
+    texts = [
+        "phúc khảo bài thi tốt nghiệp",
+        "cấp bản sao bằng tốt nghiệp thpt ở đâu",
+        "chuyen truong thpt can giay to gi",
+        EXPIRED_QUESTION,
+    ]
+    for text in texts:
+        assert kept.search(text, today=TODAY) == worked_out.search(text, today=TODAY)
+    assert kept._shapes and worked_out._shapes is None
