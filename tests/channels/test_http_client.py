@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
@@ -217,7 +218,7 @@ async def test_zalo_api_over_the_lean_client_classifies_answers(serve) -> None:
     await api.close()
 
 
-async def test_ptb_requests_go_form_encoded_and_failures_map_like_ptb(serve) -> None:
+async def test_ptb_requests_go_as_json_and_failures_map_like_ptb(serve) -> None:
     async def reply(head: bytes, body: bytes) -> bytes | None:
         if b"/slow" in head:
             await asyncio.sleep(5)
@@ -228,15 +229,25 @@ async def test_ptb_requests_go_form_encoded_and_failures_map_like_ptb(serve) -> 
     server = await serve(reply)
     request = LeanRequest(read_timeout=5)
     await request.initialize()
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("👍", callback_data="up")]])
     data = RequestData(
-        [RequestParameter.from_input("chat_id", 42), RequestParameter.from_input("text", "chào")]
+        [
+            RequestParameter.from_input("chat_id", 42),
+            RequestParameter.from_input("text", "chào"),
+            RequestParameter.from_input("reply_markup", markup),
+        ]
     )
     base = f"http://127.0.0.1:{server.port}/botT"
     status, body = await request.do_request(f"{base}/sendMessage", "POST", data)
     assert (status, json.loads(body)) == (200, {"ok": True, "result": True})
     head, sent = server.requests[0]
-    assert b"Content-Type: application/x-www-form-urlencoded" in head
-    assert sent == b"chat_id=42&text=ch%C3%A0o"
+    assert b"Content-Type: application/json" in head
+    assert json.loads(sent) == {
+        "chat_id": 42,
+        "text": "chào",
+        "reply_markup": {"inline_keyboard": [[{"text": "👍", "callback_data": "up"}]]},
+    }
+    assert "chào".encode() in sent  # UTF-8 as is, not \u escapes
     with pytest.raises(TimedOut):
         await request.do_request(f"{base}/slow", "POST", data, read_timeout=0.05)
     with pytest.raises(NetworkError) as cut:
