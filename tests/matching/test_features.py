@@ -110,3 +110,23 @@ def test_features_of_an_unrelated_question(query: QueryView) -> None:
 
 def test_char_trigrams_pad_with_spaces() -> None:
     assert char_trigrams("ab") == {" ab", "ab "}
+
+
+def test_a_question_shape_holds_what_the_features_compare() -> None:
+    shape = question_shape("ho so chuyen truong ho so")
+    assert shape.tokens == ("ho", "so", "chuyen", "truong", "ho", "so")
+    assert shape.words == {"ho", "so", "chuyen", "truong"}
+    assert shape.sorted_text == "chuyen ho ho so so truong"
+    assert shape.pairs == {("ho", "so"), ("so", "chuyen"), ("chuyen", "truong"), ("truong", "ho")}
+    assert shape.padded == " ho so chuyen truong ho so "
+
+
+def test_shared_trigrams_count_distinct_query_trigrams_found_in_the_question(
+    query: QueryView,
+) -> None:
+    cand = view_of("tiem vaccine o dau")
+    row = dict(zip(FEATURE_NAMES, features(query, cand), strict=True))
+    padded = " tiem vaccine o dau "
+    found = [g for g in query.trigrams if g in padded]  # the definition, substring by substring
+    assert row["trigrams_query"] == pytest.approx(len(found) / len(query.trigrams))
+    assert row["trigrams_question"] == pytest.approx(len(found) / (len(padded) - 2))
