@@ -8,6 +8,10 @@ was stored but not handled when the process stopped is handled at the next `star
 
 Writes are group-committed: concurrent `accept`s share one transaction, as do the
 "processed" marks, so a busy webhook costs one commit per batch, not one per update.
+
+Several servers on one database: each claims the updates it stores (`claims`), so one that
+starts while another works leaves that one's updates alone, and one that died has its
+updates taken over by the others.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
+from cchc_bot.channels import claims
+from cchc_bot.channels.claims import dead_here
 from cchc_bot.storage import ChannelRepository, StoredUpdate
 
 log = logging.getLogger(__name__)
@@ -76,8 +82,15 @@ class Inbox:
         chat_of: ChatOf,
         *,
         concurrency: int = 64,
+        owner: str | None = None,
+        renew_every: float = claims.RENEW_EVERY,
+        stale_after: float = claims.STALE_AFTER,
     ) -> None:
         self.repository = repository
+        self.owner = owner or claims.new_owner()
+        self._renew_every = renew_every
+        self._stale_after = stale_after
+        self._keeper: asyncio.Task[None] | None = None
         self.channel = channel
         self._handle = handle
         self._chat_of = chat_of
@@ -106,7 +119,8 @@ class Inbox:
     async def accept_many(self, updates: Sequence[tuple[str, dict[str, Any]]]) -> int:
         """Store a batch (from polling) in one transaction; returns how many were new."""
         stored = [StoredUpdate(key, json.dumps(data, ensure_ascii=False)) for key, data in updates]
-        new = await asyncio.to_thread(self.repository.store_updates, self.channel, stored)
+        owner = None if self.closed else self.owner
+        new = await asyncio.to_thread(self.repository.store_updates, self.channel, stored, owner)
         for key, data in updates:
             if key in new:
                 self._schedule_or_defer(key, data)
@@ -119,8 +133,9 @@ class Inbox:
             self._deferred.append((key, data))
 
     async def start(self) -> int:
-        """Handle what was stored but never handled (a crash, a stop mid-work); then go live."""
-        stored = await asyncio.to_thread(self.repository.unprocessed_updates, self.channel)
+        """Handle what was stored but is in nobody's hands (a crash, a stop mid-work; not
+        what another running server is handling: `claims`); then go live."""
+        stored = await asyncio.to_thread(self._take_over)
         self.started = True
         backlog = [(u.key, json.loads(u.payload)) for u in stored]
         for key, data in [*backlog, *self._deferred]:
@@ -130,7 +145,29 @@ class Inbox:
             log.info(
                 "%s: handling %d stored update(s) left from before", self.channel, len(backlog)
             )
+        self._keeper = asyncio.create_task(self._keep_claims())
         return len(backlog)
+
+    def _take_over(self) -> list[StoredUpdate]:
+        repository, channel = self.repository, self.channel
+        dead = {o for o in repository.live_claimants(channel, self._stale_after) if dead_here(o)}
+        return repository.take_over(channel, self.owner, self._stale_after, dead)
+
+    async def _keep_claims(self) -> None:
+        """Renew this server's claims; take over what a dead server left (and handle it)."""
+        while not self.closed:
+            await asyncio.sleep(self._renew_every)
+            try:
+                await asyncio.to_thread(self.repository.renew_claims, self.channel, self.owner)
+                orphans = await asyncio.to_thread(self._take_over)
+            except Exception as exc:  # the database may be down for a while: try again later
+                log.warning("%s: could not renew update claims: %s", self.channel, exc)
+                continue
+            if orphans and not self.closed:
+                log.info("%s: taking over %d update(s) of a stopped server", self.channel,
+                         len(orphans))  # fmt: skip
+                for update in orphans:
+                    self._schedule(update.key, json.loads(update.payload))
 
     # -- handling --------------------------------------------------------------------------
 
@@ -167,8 +204,20 @@ class Inbox:
         return len(self._tasks)
 
     async def drain(self, timeout: float) -> bool:
-        """Stop accepting new work and wait for the updates in hand; False on timeout."""
+        """Stop accepting new work and wait for the updates in hand; False on timeout.
+        What is left unhandled is released for the next server to start."""
         self.closed = True
+        if self._keeper is not None:
+            self._keeper.cancel()
+            await asyncio.gather(self._keeper, return_exceptions=True)
+        clean = await self._finish(timeout)
+        try:
+            await asyncio.to_thread(self.repository.release_claims, self.channel, self.owner)
+        except Exception as exc:
+            log.warning("%s: could not release update claims: %s", self.channel, exc)
+        return clean
+
+    async def _finish(self, timeout: float) -> bool:
         tasks = set(self._tasks)
         if tasks:
             log.info("%s: finishing %d update(s) in hand", self.channel, len(tasks))
@@ -189,7 +238,8 @@ class Inbox:
     # -- storage ---------------------------------------------------------------------------
 
     async def _store_batch(self, updates: list[StoredUpdate]) -> set[str]:
-        return await asyncio.to_thread(self.repository.store_updates, self.channel, updates)
+        owner = None if self.closed else self.owner  # after `drain`: for the next server
+        return await asyncio.to_thread(self.repository.store_updates, self.channel, updates, owner)
 
     async def _mark_batch(self, keys: list[str]) -> None:
         await asyncio.to_thread(self.repository.mark_processed, self.channel, keys)

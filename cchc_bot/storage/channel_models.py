@@ -35,6 +35,10 @@ class InboundUpdate(Base):
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The server process handling it (migration 0006): "host/pid/random", renewed while it
+    # works, so another worker starting up never handles it too (see channels/claims.py).
+    claimed_by: Mapped[str | None] = mapped_column(String)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class StaffPost(Base):

@@ -6,9 +6,9 @@ webhook costs one commit per batch, not one per update.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import (
     delete,
     exists,
     func,
+    or_,
     select,
     update,
 )
@@ -75,15 +76,17 @@ def _pg_insert_updates() -> Any:
         .table_valued("k", "p")
         .render_derived()
     )
-    channel, now = (
+    channel, now, owner = (
         bindparam("channel", type_=String),
         bindparam("now", type_=_UPDATES.created_at.type),
+        bindparam("owner", type_=String),
     )
+    claimed_at = bindparam("claimed_at", type_=_UPDATES.claimed_at.type)
     return (
         postgresql.insert(InboundUpdate)
         .from_select(
-            ["channel", "update_key", "payload", "created_at"],
-            select(channel, rows.c.k, rows.c.p, now).select_from(rows),
+            ["channel", "update_key", "payload", "created_at", "claimed_by", "claimed_at"],
+            select(channel, rows.c.k, rows.c.p, now, owner, claimed_at).select_from(rows),
         )
         .on_conflict_do_nothing(index_elements=[InboundUpdate.channel, InboundUpdate.update_key])
         .returning(InboundUpdate.update_key)
@@ -104,6 +107,10 @@ def _insert_updates(dialect: str) -> Any:
     )
 
 
+def _unhandled(channel: str) -> tuple[Any, ...]:
+    return (InboundUpdate.channel == channel, InboundUpdate.processed_at.is_(None))
+
+
 class ChannelRepository:
     def __init__(self, database: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
         self._db = database
@@ -118,8 +125,11 @@ class ChannelRepository:
 
     # -- inbound updates -------------------------------------------------------------------
 
-    def store_updates(self, channel: str, updates: Sequence[StoredUpdate]) -> set[str]:
-        """Insert the updates not seen before; returns the keys that are new."""
+    def store_updates(
+        self, channel: str, updates: Sequence[StoredUpdate], owner: str | None = None
+    ) -> set[str]:
+        """Insert the updates not seen before, claimed by `owner` (a server process) when
+        given; returns the keys that are new."""
         if not updates:
             return set()
         now = self._now()
@@ -132,10 +142,14 @@ class ChannelRepository:
                 "keys": list(first),
                 "payloads": [u.payload for u in first.values()],
                 "now": now,
+                "owner": owner,
+                "claimed_at": now if owner else None,
             }
             return {key for (key,) in self._db.run_single(_PG_INSERT_UPDATES, params)}
+        claim = {"claimed_by": owner, "claimed_at": now if owner else None}
         rows = [
             {"channel": channel, "update_key": u.key, "payload": u.payload, "created_at": now}
+            | claim
             for u in first.values()
         ]
 
@@ -163,6 +177,58 @@ class ChannelRepository:
             .limit(limit)
         )
         return self._db.run(lambda s: [StoredUpdate(k, p) for k, p in s.execute(stmt)])
+
+    # -- claims: which server process handles an update (several workers, one database) ----
+
+    def renew_claims(self, channel: str, owner: str) -> int:
+        """Mark `owner`'s unhandled updates as still in hand; returns how many."""
+        stmt = (
+            update(InboundUpdate)
+            .where(*_unhandled(channel), InboundUpdate.claimed_by == owner)
+            .values(claimed_at=self._now())
+        )
+        return self._db.run_core(lambda conn: conn.execute(stmt).rowcount, write=True)
+
+    def release_claims(self, channel: str, owner: str) -> int:
+        """Give `owner`'s unhandled updates up (a stopping server): the next one takes them."""
+        stmt = (
+            update(InboundUpdate)
+            .where(*_unhandled(channel), InboundUpdate.claimed_by == owner)
+            .values(claimed_by=None, claimed_at=None)
+        )
+        return self._db.run_core(lambda conn: conn.execute(stmt).rowcount, write=True)
+
+    def live_claimants(self, channel: str, stale_after: float) -> set[str]:
+        """The owners of claims on unhandled updates renewed in the last `stale_after` s."""
+        since = self._now() - timedelta(seconds=stale_after)
+        stmt = (
+            select(InboundUpdate.claimed_by)
+            .distinct()
+            .where(*_unhandled(channel), InboundUpdate.claimed_at >= since)
+        )
+        return self._db.run(lambda s: {owner for (owner,) in s.execute(stmt) if owner})
+
+    def take_over(
+        self, channel: str, owner: str, stale_after: float, also_from: Collection[str] = ()
+    ) -> list[StoredUpdate]:
+        """Claim for `owner` the unhandled updates nobody holds: never claimed, released, not
+        renewed for `stale_after` seconds, or held by one of `also_from` (owners known dead).
+        Oldest first. Two servers taking over at once never get the same update."""
+        now = self._now()
+        stale = now - timedelta(seconds=stale_after)
+        free = or_(
+            InboundUpdate.claimed_at.is_(None),
+            InboundUpdate.claimed_at < stale,
+            InboundUpdate.claimed_by.in_(list(also_from)),
+        )
+        stmt = (
+            update(InboundUpdate)
+            .where(*_unhandled(channel), free)
+            .values(claimed_by=owner, claimed_at=now)
+            .returning(InboundUpdate.id, InboundUpdate.update_key, InboundUpdate.payload)
+        )
+        rows = self._db.run_core(lambda conn: conn.execute(stmt).all(), write=True)
+        return [StoredUpdate(key, payload) for _, key, payload in sorted(rows)]
 
     def is_processed(self, channel: str, key: str) -> bool | None:
         """True / False for a stored update, None when it was never stored."""

@@ -3,6 +3,7 @@ button codes — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from cchc_bot.storage import (
@@ -27,6 +28,38 @@ def test_updates_are_stored_once_and_tracked_until_processed(repository: Reposit
     assert store.is_processed("telegram", "2") is False
     assert store.is_processed("telegram", "3") is None
     assert [u.key for u in store.unprocessed_updates("telegram")] == ["2"]
+
+
+def test_claims_are_renewed_released_and_taken_over(repository: Repository) -> None:
+    now = [datetime(2026, 11, 22, 3, 0, tzinfo=UTC)]
+    store = ChannelRepository(repository.database, clock=lambda: now[0])
+    store.store_updates("telegram", [StoredUpdate("a", "{}"), StoredUpdate("b", "{}")], "w1")
+    store.store_updates("telegram", [StoredUpdate("c", "{}")])  # no owner: anyone's
+    store.store_updates("zalo", [StoredUpdate("z", "{}")], "w1")
+    assert [u.key for u in store.take_over("telegram", "w2", 30)] == ["c"]
+    assert store.live_claimants("telegram", 30) == {"w1", "w2"}
+    now[0] += timedelta(seconds=20)
+    assert store.renew_claims("telegram", "w1") == 2
+    now[0] += timedelta(seconds=20)  # w1 renewed 20 s ago, w2 not for 40 s
+    assert store.live_claimants("telegram", 30) == {"w1"}
+    # w2 went quiet: its "c" goes to w3; w1's stay with w1 …
+    assert [u.key for u in store.take_over("telegram", "w3", 30)] == ["c"]
+    store.mark_processed("telegram", ["c"])
+    # … unless w1 is known dead (a crashed process of this host)
+    assert [u.key for u in store.take_over("telegram", "w3", 30, also_from={"w1"})] == ["a", "b"]
+    assert store.release_claims("telegram", "w3") == 2
+    assert [u.key for u in store.take_over("telegram", "w4", 30)] == ["a", "b"]
+    assert [u.key for u in store.take_over("zalo", "w4", 30)] == ["z"]  # renewals are per channel
+
+
+def test_two_servers_taking_over_at_once_split_the_updates(repository: Repository) -> None:
+    store = ChannelRepository(repository.database)
+    keys = [str(i) for i in range(200)]
+    store.store_updates("telegram", [StoredUpdate(k, "{}") for k in keys])
+    with ThreadPoolExecutor(2) as pool:
+        got = list(pool.map(lambda w: store.take_over("telegram", w, 30), ["w1", "w2"]))
+    taken = [u.key for batch in got for u in batch]
+    assert sorted(taken, key=int) == keys  # every update once, by one of them
 
 
 def test_prune_forgets_only_old_processed_updates(repository: Repository) -> None:
