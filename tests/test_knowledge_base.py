@@ -52,7 +52,7 @@ def knowledge() -> KnowledgeBase:
 
 
 def test_kb_check_is_clean_without_warnings() -> None:
-    report = check_knowledge(FOLDER, today=date(2026, 11, 21))
+    report = check_knowledge(FOLDER, today=date(2026, 11, 22))
     assert not report.errors, [str(p) for p in report.errors]
     assert not report.warnings, [str(p) for p in report.warnings]
 
@@ -283,6 +283,24 @@ def test_another_provinces_name_does_not_lead_the_question_astray(
         assert {"chuyen-truong-thcs", "chuyen-truong-thpt"} & set(reached[:1]), match
     else:
         assert match.status in ("answer", "choices") and reached[0] == entry_id, match
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        ("địa chỉ sở giáo dục hà nội", "so-gddt-tinh-khac"),
+        ("so dien thoai so gd tphcm", "so-gddt-tinh-khac"),
+        ("địa chỉ sở giáo dục", "gio-lam-viec"),
+        ("sdt so gd soc trang", "gio-lam-viec"),
+        ("số điện thoại sở giáo dục cần thơ", "gio-lam-viec"),
+    ],
+)
+def test_another_provinces_department_is_not_answered_with_this_ones_contacts(
+    knowledge: KnowledgeBase, text: str, entry_id: str
+) -> None:
+    """ "địa chỉ sở giáo dục hà nội" was answered with the Cần Thơ department's address."""
+    match = Matcher(knowledge).match(text, today=date(2026, 11, 22))
+    assert (match.status, match.entry and match.entry.id) == ("answer", entry_id), match
 
 
 def test_the_own_provinces_names_still_mean_the_reorganisation(knowledge: KnowledgeBase) -> None:
