@@ -1,7 +1,7 @@
 """Load test of the Telegram channel in webhook mode against the fake Bot API server.
 
     python benchmarks/telegram_load.py [--users 200] [--per-user 10] [--rate 300] [--workers 1]
-                                       [--threads N]
+                                       [--threads N] [--spread]
                                        [--database-url URL] [--knowledge knowledge]
 
 `cchc-bot run` runs as child process(es) (benchmarks/telegram_serve.py: with CPU timers) in
@@ -16,6 +16,9 @@ that the k-th message a chat receives is the reply to its k-th update.
 
 With `--workers N`, N servers (each on its own port) share the database and each chat is sent
 to one of them (sticky, as a reverse proxy hashing the chat would); the CPU is summed over them.
+`--spread` sends each update to any worker instead (a round-robin proxy): lost and duplicated
+replies still count exactly, latencies pair a chat's k-th reply with its k-th update, so a
+chat's replies that overtake each other blur them a little.
 
 Printed: throughput, p50/p90/p99 latency, lost and duplicated replies, typing indicators
 (sent when an answer takes over 0.5 s: a sign of overload, and extra work), the bot process(es)'
@@ -123,11 +126,13 @@ def build_updates(users: int, per_user: int, knowledge: Path) -> list[dict]:
 
 
 async def post_all(
-    ports: list[int], updates: list[dict], rate: float, connections: int
+    ports: list[int], updates: list[dict], rate: float, connections: int, spread: bool = False
 ) -> list[float]:
-    """POST Telegram updates to the webhook(s); returns the send times."""
+    """POST Telegram updates to the webhook(s), each chat to one worker (or, `spread`, each
+    update to any worker, as a round-robin proxy would); returns the send times."""
     head = webhook_head(PATH, "X-Telegram-Bot-Api-Secret-Token", SECRET)
-    return await post_webhooks(ports, updates, rate, connections, head=head, chat=chat_of)
+    route = (lambda update: update["update_id"]) if spread else chat_of
+    return await post_webhooks(ports, updates, rate, connections, head=head, chat=route)
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
@@ -276,7 +281,7 @@ def run_load(args: argparse.Namespace, database_url: str) -> dict:
         baseline = len(fake.calls)
         before = cpu()
         spy = py_spy(bots[0][0].pid)  # worker 0 only
-        sent_at = asyncio.run(post_all(ports, updates, args.rate, args.connections))
+        sent_at = asyncio.run(post_all(ports, updates, args.rate, args.connections, args.spread))
 
         def replied() -> int:
             return sum(1 for c in fake.calls[baseline:] if c.method == "sendmessage")
@@ -354,6 +359,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1, help="cchc-bot run processes")
     parser.add_argument("--connections", type=int, default=40)
     parser.add_argument("--threads", type=int, help="CCHC_THREADS of the bot(s)")
+    parser.add_argument(
+        "--spread",
+        action="store_true",
+        help="send each update to any worker (round robin), not each chat to one worker",
+    )
     parser.add_argument("--database-url", help="default: a fresh schema on " + PG_SERVER)
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     args = parser.parse_args()
