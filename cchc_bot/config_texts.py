@@ -33,7 +33,11 @@ UNKNOWN_TIMEZONE = "không biết múi giờ '{value}'"
 NOT_A_NUMBER_3 = "phải là một số, ví dụ 3"
 NOT_POSITIVE = "phải lớn hơn 0"
 BAD_LOG_LEVEL = "phải là DEBUG, INFO, WARNING, ERROR hoặc CRITICAL"
-BAD_DATABASE_URL = "phải là URL, ví dụ sqlite:///data/cchc.db hoặc postgresql://…"
+BAD_DATABASE_URL = (
+    "phải là URL của SQLite hoặc PostgreSQL, ví dụ sqlite:///data/cchc.db "
+    "hoặc postgresql://user:pass@host/db"
+)
+KNOWLEDGE_DIR_MISSING = "CCHC_KNOWLEDGE_DIR={value}: không có thư mục này"
 BAD_TELEGRAM_TOKEN = "không đúng dạng mã bot của @BotFather (123456:ABC…)"
 BAD_HTTP_URL = "phải là URL bắt đầu bằng http:// hoặc https://"
 BAD_WEBHOOK_SECRET = "1–256 ký tự, chỉ gồm A-Z a-z 0-9 _ -"

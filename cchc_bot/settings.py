@@ -106,33 +106,35 @@ class Settings:
             except ValueError as exc:
                 shown = "***" if spec.secret else repr(raw)
                 problems.append(f"{spec.env}={shown}: {exc}")
-        if not problems and parsed["choice_threshold"] > parsed["answer_threshold"]:
-            problems.append(
-                config_texts.CHOICE_ABOVE_ANSWER.format(
-                    choice=parsed["choice_threshold"], answer=parsed["answer_threshold"]
-                )
-            )
-        if (
-            not problems
-            and parsed["telegram_webhook_url"]
-            and not parsed["telegram_webhook_secret"]
-        ):
-            problems.append(config_texts.TELEGRAM_WEBHOOK_NEEDS_SECRET)
-        if not problems:
-            problems += _zalo_problems(parsed)
+        explicit = "CCHC_KNOWLEDGE_DIR" in values and overrides.get("knowledge_dir") is None
+        problems += _combined_problems(parsed, explicit_knowledge=explicit)
         if problems:
             raise SettingsError(problems)
         return cls(**parsed)
 
 
+def _combined_problems(parsed: dict[str, Any], *, explicit_knowledge: bool) -> list[str]:
+    """Problems between settings, checked on every value that parsed (all listed at once)."""
+    problems: list[str] = []
+    answer, choice = parsed.get("answer_threshold"), parsed.get("choice_threshold")
+    if answer is not None and choice is not None and choice > answer:
+        problems.append(config_texts.CHOICE_ABOVE_ANSWER.format(choice=choice, answer=answer))
+    if parsed.get("telegram_webhook_url") and not parsed.get("telegram_webhook_secret", "?"):
+        problems.append(config_texts.TELEGRAM_WEBHOOK_NEEDS_SECRET)
+    folder = parsed.get("knowledge_dir")
+    if explicit_knowledge and folder is not None and not Path(folder).is_dir():
+        problems.append(config_texts.KNOWLEDGE_DIR_MISSING.format(value=folder))
+    return problems + _zalo_problems(parsed)
+
+
 def _zalo_problems(parsed: dict[str, Any]) -> list[str]:
     """Settings that only make sense together (a webhook needs its secret …)."""
     problems = []
-    if parsed["zalo_bot_webhook_url"] and not parsed["zalo_bot_webhook_secret"]:
+    if parsed.get("zalo_bot_webhook_url") and not parsed.get("zalo_bot_webhook_secret", "?"):
         problems.append(config_texts.ZALO_BOT_WEBHOOK_NEEDS_SECRET)
-    if parsed["zalo_oa_app_id"]:
+    if parsed.get("zalo_oa_app_id"):
         for name in ("zalo_oa_secret", "zalo_oa_refresh_token"):
-            if not parsed[name]:
+            if not parsed.get(name, "?"):
                 problems.append(config_texts.ZALO_OA_NEEDS.format(env=f"CCHC_{name.upper()}"))
     return problems
 

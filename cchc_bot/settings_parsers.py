@@ -66,8 +66,13 @@ def log_level(raw: str) -> str:
     return level
 
 
+_DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres")
+
+
 def database_url(raw: str) -> str:
-    if "://" not in raw:
+    """A SQLite or PostgreSQL URL (`postgresql+psycopg://` and the like are accepted)."""
+    scheme, sep, _ = raw.partition("://")
+    if not sep or scheme.partition("+")[0].lower() not in _DATABASE_SCHEMES:
         raise ValueError(config_texts.BAD_DATABASE_URL)
     return raw
 

@@ -43,11 +43,11 @@ def test_specs_match_the_settings_fields() -> None:
     assert all(spec.help for spec in SPECS)
 
 
-def test_environment_overrides() -> None:
+def test_environment_overrides(tmp_path: Path) -> None:
     s = load(
         {
             "CCHC_DATABASE_URL": "postgresql://cchc@db.internal/cchc",
-            "CCHC_KNOWLEDGE_DIR": "/srv/knowledge",
+            "CCHC_KNOWLEDGE_DIR": str(tmp_path),
             "CCHC_TIMEZONE": "UTC",
             "CCHC_ANSWER_THRESHOLD": "0.7",
             "CCHC_CHOICE_THRESHOLD": " 0.4 ",  # surrounding spaces are ignored
@@ -58,7 +58,7 @@ def test_environment_overrides() -> None:
         }
     )
     assert s.database_url == "postgresql://cchc@db.internal/cchc"
-    assert s.knowledge_dir == Path("/srv/knowledge")
+    assert s.knowledge_dir == tmp_path
     assert s.timezone == ZoneInfo("UTC")
     assert (s.answer_threshold, s.choice_threshold, s.answer_margin) == (0.7, 0.4, 0.1)
     assert s.review_max_age_days == 30
@@ -75,12 +75,11 @@ def test_an_explicit_mapping_ignores_the_process_environment(
     assert Settings.load(env_file=None).log_level == "ERROR"  # None = os.environ
 
 
-def test_keyword_overrides_win() -> None:
+def test_keyword_overrides_win(tmp_path: Path) -> None:
     s = load({"CCHC_KNOWLEDGE_DIR": "from-env"}, knowledge_dir=Path("from-cli"))
     assert s.knowledge_dir == Path("from-cli")
-    assert load({"CCHC_KNOWLEDGE_DIR": "from-env"}, knowledge_dir=None).knowledge_dir == Path(
-        "from-env"
-    )
+    env = {"CCHC_KNOWLEDGE_DIR": str(tmp_path)}
+    assert load(env, knowledge_dir=None).knowledge_dir == tmp_path
 
 
 def test_dotenv_file_and_environment_wins(tmp_path: Path) -> None:
@@ -89,15 +88,16 @@ def test_dotenv_file_and_environment_wins(tmp_path: Path) -> None:
         "# development settings\n"
         "\n"
         "CCHC_LOG_LEVEL=WARNING\n"
-        'CCHC_KNOWLEDGE_DIR="/data/knowledge base"\n'
+        f'CCHC_KNOWLEDGE_DIR="{tmp_path / "knowledge base"}"\n'
         "export CCHC_REVIEW_MAX_AGE_DAYS = 90\n"
         "CCHC_TIMEZONE='Asia/Bangkok'\n"
         "not a setting line\n",
         encoding="utf-8",
     )
+    (tmp_path / "knowledge base").mkdir()
     s = load({"CCHC_LOG_LEVEL": "ERROR"}, env_file=env_file)
     assert s.log_level == "ERROR"  # the environment beats .env
-    assert s.knowledge_dir == Path("/data/knowledge base")
+    assert s.knowledge_dir == tmp_path / "knowledge base"
     assert s.review_max_age_days == 90
     assert s.timezone == ZoneInfo("Asia/Bangkok")
 
@@ -128,6 +128,61 @@ def test_every_invalid_value_is_reported_at_once() -> None:
     for name in bad:
         assert name in message
     assert "'abc'" in message and "'Mars/Olympus'" in message
+
+
+@pytest.mark.parametrize(
+    "url", ["foo://x", "mysql://root@localhost/db", "sqlite//data/cchc.db", "data/cchc.db"]
+)
+def test_database_url_must_be_sqlite_or_postgresql(url: str) -> None:
+    with pytest.raises(SettingsError) as exc:
+        load({"CCHC_DATABASE_URL": url})
+    (problem,) = exc.value.problems
+    assert problem.startswith("CCHC_DATABASE_URL=") and "PostgreSQL" in problem
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///x.db", "postgresql+psycopg://u@h/d", "postgres://u@h/d", "sqlite://"]
+)
+def test_sqlite_and_postgresql_urls_are_accepted(url: str) -> None:
+    assert load({"CCHC_DATABASE_URL": url}).database_url == url
+
+
+def test_a_missing_knowledge_folder_is_listed_with_the_other_problems(tmp_path: Path) -> None:
+    missing = tmp_path / "khong-co"
+    with pytest.raises(SettingsError) as exc:
+        load(
+            {
+                "CCHC_DATABASE_URL": "foo://x",
+                "CCHC_KNOWLEDGE_DIR": str(missing),
+                "CCHC_TIMEZONE": "Mars/Olympus",
+                "CCHC_ANSWER_THRESHOLD": "0.3",
+                "CCHC_CHOICE_THRESHOLD": "0.4",
+                "CCHC_TELEGRAM_WEBHOOK_URL": "https://bot.example/tg",
+            }
+        )
+    problems = exc.value.problems
+    assert len(problems) == 5, problems
+    assert [p.split("=")[0].split(":")[0] for p in problems[:2]] == [
+        "CCHC_DATABASE_URL",
+        "CCHC_TIMEZONE",
+    ]
+    joined = "\n".join(problems)
+    assert str(missing) in joined and "CCHC_KNOWLEDGE_DIR" in joined
+    assert "CCHC_CHOICE_THRESHOLD" in joined and "CCHC_TELEGRAM_WEBHOOK_SECRET" in joined
+
+
+def test_a_knowledge_folder_given_on_the_command_line_wins_over_a_missing_one(
+    tmp_path: Path,
+) -> None:
+    s = load({"CCHC_KNOWLEDGE_DIR": str(tmp_path / "khong-co")}, knowledge_dir=tmp_path)
+    assert s.knowledge_dir == tmp_path
+
+
+def test_the_default_knowledge_folder_is_not_required_to_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./knowledge here: commands may take --knowledge DIR
+    assert load().knowledge_dir == Path("knowledge")
 
 
 def test_review_age_must_be_a_whole_number() -> None:
