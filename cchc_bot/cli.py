@@ -305,14 +305,16 @@ def _kb(args: argparse.Namespace, settings: Settings) -> int:
     for problem in (*report.problems, *notices.errors, *notices.warnings):
         print(problem)
     warnings = len(report.warnings) + len(notices.warnings)
-    if report.knowledge is not None:
+    if report.draft is not None and report.draft.entries:
         from cchc_bot.app import thresholds
 
-        matcher = Matcher(report.knowledge, thresholds(settings))
+        matcher = Matcher(report.draft, thresholds(settings))
+        where = {e.id: str(e.source) for e in report.draft.entries}
         for dup in find_near_duplicates(matcher):
             warnings += 1
             print(
                 cli_texts.KB_NEAR_DUPLICATE.format(
+                    where=where[dup.entry_id],
                     entry_id=dup.entry_id,
                     question=dup.question,
                     other_id=dup.other_id,

@@ -39,7 +39,7 @@ EVAL_EXPECTED_NOTHING = "không trả lời"
 # --- `cchc-bot kb check` -----------------------------------------------------------------------
 
 KB_NEAR_DUPLICATE = (
-    "cảnh báo: câu hỏi gần trùng nhau giữa [{entry_id}] «{question}» và "
+    "{where} [{entry_id}] cảnh báo: câu hỏi gần trùng nhau giữa «{question}» và "
     "[{other_id}] «{other_question}» ({similarity:.0f}%) — "
     "dễ khiến bot trả lời nhầm; hãy viết lại cho khác biệt"
 )

@@ -294,8 +294,34 @@ def test_kb_check_flags_near_duplicates(
     code, out, _ = run(capsys, "kb", "check", str(root))
     assert code == 0
     assert "gần trùng" in out and "[hoi-dap-them]" in out and "[phuc-khao-thi-tot-nghiep]" in out
+    (line,) = [x for x in out.splitlines() if "gần trùng" in x]
+    assert line.startswith("faq/them.yaml:3 [hoi-dap-them] "), line
     code, _, _ = run(capsys, "kb", "check", "--strict", str(root))
     assert code == 1
+
+
+def test_kb_check_reports_near_duplicates_together_with_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, knowledge_small_dir: Path
+) -> None:
+    root = tmp_path / "dup-and-error"
+    shutil.copytree(knowledge_small_dir, root)
+    (root / "faq" / "them.yaml").write_text(
+        'topic: "Thêm"\n'
+        "entries:\n"
+        "  - id: hoi-dap-them\n"
+        "    questions:\n"
+        '      - "Phuc khao bai thi tot ngiep trung hoc pho thong"\n'
+        '    answer: "Xem thủ tục phúc khảo."\n'
+        "    reviewed: 2026-11-01\n"
+        "  - id: loi-chinh-ta\n"
+        "    questions: [Câu hỏi có lỗi]\n"
+        '    anwser: "khóa sai tên"\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "kb", "check", str(root))
+    assert code == 1
+    assert any(x.startswith("faq/them.yaml:") and "anwser" in x for x in out.splitlines()), out
+    assert "gần trùng" in out and "[hoi-dap-them]" in out, out
 
 
 # --- db ------------------------------------------------------------------------------------------

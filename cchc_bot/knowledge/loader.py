@@ -47,11 +47,17 @@ HOLIDAYS_FILE = "holidays.yaml"
 
 @dataclass(frozen=True)
 class CheckReport:
-    """Everything `check_knowledge` found; `knowledge` is None whenever there are errors."""
+    """Everything `check_knowledge` found; `knowledge` is None whenever there are errors.
+
+    `draft` is built from whatever did parse (first entry of each id), even with errors, so
+    that checks needing a matcher (near-duplicate questions) report in the same run; it is
+    never served.
+    """
 
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
     knowledge: KnowledgeBase | None
+    draft: KnowledgeBase | None = None
 
     @property
     def ok(self) -> bool:
@@ -119,18 +125,20 @@ def check_knowledge(
     check_freshness(parsed, today, review_max_age_days, problems)
 
     errors = _in_file_order(problems.errors)
-    knowledge = None
-    if not errors and agency is not None:
-        knowledge = KnowledgeBase(
+    draft = None
+    if agency is not None:
+        first = {p.entry.id: p.entry for p in reversed(parsed)}
+        draft = KnowledgeBase(
             root=str(folder),
             agency=agency,
-            entries=tuple(p.entry for p in parsed),
+            entries=tuple(e for e in (p.entry for p in parsed) if first[e.id] is e),
             topics=tuple(topics),
             synonyms=synonyms.synonyms,
             golden=tuple(golden.cases),
             holidays=holidays,
         )
-    return CheckReport(errors, _in_file_order(problems.warnings), knowledge)
+    knowledge = draft if not errors else None
+    return CheckReport(errors, _in_file_order(problems.warnings), knowledge, draft)
 
 
 def _in_file_order(found: tuple[Problem, ...]) -> tuple[Problem, ...]:
