@@ -117,6 +117,11 @@ _CODAS = "ch|ng|nh|[cmnpt]"
 _SYLLABLE = re.compile(rf"^(?:{_ONSETS})?(?:{_NUCLEI})(?:{_CODAS})?$")
 _OO_WORDS = {"xoong", "boong", "goong", "coong", "soong", "loong", "moong"}
 _TELEX_TONES = "sfrxj"
+_STOP_CODAS = ("c", "ch", "p", "t")
+_TELEX_PAIRS = re.compile(r"aa|aw|ee|oo|ow|uw|dd")
+# A vowel pair ending in a glide (ai, ao, eu …) never takes a final consonant: "vain" is no
+# syllable, though the loose `_SYLLABLE` pattern accepts it.
+_GLIDE_CODA = re.compile(r"(?:ai|ay|ao|au|eo|eu|iu|oi|ui|uu)(?:ch|ng|nh|[cmnpt])$")
 _TELEX_SHAPES = re.compile(r"uwow|uow|uwo|aa|aw|ee|oo|ow|uw|dd|w")
 _TELEX_FOLD = {"uwow": "uo", "uow": "uo", "uwo": "uo", "dd": "d", "w": "u"}
 _VNI = re.compile(r"^[a-z]+(?:[1-9][a-z]*)+$")
@@ -127,12 +132,47 @@ def is_syllable(token: str) -> bool:
     return bool(_SYLLABLE.match(token)) and not ("oo" in token and token not in _OO_WORDS)
 
 
+def _telex_shapes(body: str) -> str:
+    return _TELEX_SHAPES.sub(lambda m: _TELEX_FOLD.get(m.group(0), m.group(0)[0]), body)
+
+
 def _from_telex(token: str) -> str | None:
     body = token
     if body[-1] in _TELEX_TONES and len(body) > 1:
         body = body[:-1]
-    body = _TELEX_SHAPES.sub(lambda m: _TELEX_FOLD.get(m.group(0), m.group(0)[0]), body)
-    return body if body != token and is_syllable(body) else None
+    body = _telex_shapes(body)
+    if body != token and is_syllable(body):
+        return body
+    return _from_telex_inside(token)
+
+
+def _from_telex_inside(token: str) -> str | None:
+    """A tone key typed before the syllable's end: "toost" → tot, "lafm" → lam, "hojc" → hoc,
+    "truwowfng" → truong, "giaasy" → giay.
+
+    No Vietnamese syllable has s, f, r, x or j after its first vowel, so one such letter there
+    can only be a tone key. A syllable closed by c, ch, p or t takes only the sắc (s) or nặng
+    (j) tone, which keeps "text", "next", "port" as typed. Without another Telex key (aa, ow,
+    dd …), a tone key between two vowels ("taxi", "visa") or s before a final t ("test",
+    "post") is read as an English word.
+    """
+    first_vowel = next((i for i, ch in enumerate(token) if ch in _VOWELS), -1)
+    if first_vowel < 0:
+        return None
+    keys = [i for i in range(first_vowel + 1, len(token) - 1) if token[i] in _TELEX_TONES]
+    if len(keys) != 1:
+        return None
+    at = keys[0]
+    tone, rest = token[at], token[:at] + token[at + 1 :]
+    body = _telex_shapes(rest)
+    if not is_syllable(body) or _GLIDE_CODA.search(body):
+        return None
+    if body.endswith(_STOP_CODAS) and tone not in "sj":
+        return None
+    plain = not _TELEX_PAIRS.search(token)  # no other Telex key: "taxi", "test" stay
+    if plain and (token[at + 1] in _VOWELS or (tone == "s" and token.endswith("st"))):
+        return None
+    return body
 
 
 def _from_vni(token: str) -> str | None:

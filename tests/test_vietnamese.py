@@ -147,6 +147,40 @@ def test_stretched_letters_shrink(plain: Normalizer, typed: str, expected: str) 
     assert plain.normalize(typed) == expected
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("toost", "tot"),  # the tone key before the final consonant
+        ("lafm", "lam"),
+        ("bafng", "bang"),
+        ("hojc", "hoc"),
+        ("truwowfng", "truong"),
+        ("giaasy", "giay"),  # … or between two vowels, with another Telex key
+        ("chuyeern truwowfng thpt", "chuyen truong thpt"),
+        ("lafm laij bawngf", "lam lai bang"),
+        ("barn sao", "ban sao"),
+    ],
+)
+def test_a_telex_tone_key_inside_the_word_is_repaired(
+    plain: Normalizer, typed: str, expected: str
+) -> None:
+    """Until 2026-11: only a tone key typed last was read ("lafm" stayed as typed)."""
+    assert plain.normalize(typed) == expected
+
+
+@pytest.mark.parametrize(
+    "word", ["test", "post", "best", "text", "next", "port", "taxi", "visa", "there", "were"]
+)
+def test_english_looking_words_are_not_read_as_telex(word: str) -> None:
+    assert repair_token(word) == word
+
+
+def test_a_telex_reading_must_be_a_real_syllable() -> None:
+    """ "vaaxin" (a typo of "vaxin") would read "vain": a glide (ai) never takes a final
+    consonant, so it is no syllable and the word is left to the speller."""
+    assert repair_token("vaaxin") == "vaaxin"
+
+
 def test_abbreviations_with_repeated_letters_survive() -> None:
     assert repair_token("cccd") == "cccd"
     assert repair_token("thpt") == "thpt"
