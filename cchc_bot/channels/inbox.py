@@ -32,6 +32,16 @@ T = TypeVar("T")
 R = TypeVar("R")
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 ChatOf = Callable[[dict[str, Any]], str | None]
+ACCEPTED = 200
+
+
+def dropped(channel: str, body: bytes, why: str) -> int:
+    """A webhook body that passed the secret but cannot be used: logged (its size and why,
+    never its text) and acknowledged with 200, because the platform would only deliver the
+    same bytes again (Telegram for up to a day, holding the chat's later updates behind it)
+    and may disable a webhook that keeps failing."""
+    log.warning("%s webhook: unusable body dropped (%d bytes, %s)", channel, len(body), why)
+    return ACCEPTED
 
 
 class Batcher(Generic[T, R]):

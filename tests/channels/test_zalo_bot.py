@@ -65,8 +65,11 @@ async def test_flat_and_wrapped_envelopes_are_both_answered(start_zalo) -> None:
     greeting, help_text = await bot.replies(CHAT, 2)
     assert "Xin chào Lan" in greeting and "Cách dùng" in help_text
     assert bot.bot.webhook_responses == [200, 200]
-    assert await _post(bot, {"ok": True, "result": {"event_name": "x"}}) == 400
-    assert await _post(bot, None) == 400
+    # a body that is no event is dropped with 200 (a retry would repeat the same bytes)
+    assert await _post(bot, {"ok": True, "result": {"event_name": "x"}}) == 200
+    assert await _post(bot, None) == 200
+    await bot.settle()
+    assert bot.bot.webhook_responses == [200, 200] and len(bot.bot.texts(CHAT)) == 2
 
 
 async def test_photos_under_either_field_name_stickers_and_unsupported_get_a_polite_reply(

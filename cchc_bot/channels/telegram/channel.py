@@ -31,7 +31,7 @@ from telegram.request import HTTPXRequest
 
 from cchc_bot import texts
 from cchc_bot.channels.http_client import proxied
-from cchc_bot.channels.inbox import Inbox
+from cchc_bot.channels.inbox import Inbox, dropped
 from cchc_bot.channels.limits import FloodGuard, SendLimiter
 from cchc_bot.channels.telegram.citizen import CallbackCodes, CitizenHandlers
 from cchc_bot.channels.telegram.errors import ErrorReporter
@@ -234,13 +234,18 @@ class TelegramChannel:
     # -- updates ---------------------------------------------------------------------------
 
     async def accept_webhook(self, body: bytes) -> int:
-        """Store one webhook update, then acknowledge: 200, 400 (not an update) or 503."""
+        """Store one webhook update, then acknowledge: 200, or 503 when it is not stored.
+
+        A body that passed the secret but is no update (not JSON, no integer `update_id`)
+        is logged (its size, never its text) and dropped with 200: Telegram would retry
+        the same bytes for a day, holding the chat's later updates behind them.
+        """
         try:
             data = json.loads(body)
         except ValueError:
-            return 400
+            return dropped(CHANNEL, body, "not JSON")
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-            return 400
+            return dropped(CHANNEL, body, "no integer update_id")
         try:
             await self.inbox.accept(str(data["update_id"]), body.decode("utf-8"), data)
         except StorageError as exc:

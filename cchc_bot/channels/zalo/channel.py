@@ -4,8 +4,9 @@ A webhook body is decoded, reduced to the event, deduplicated by its key (event 
 message id: Zalo has no update id) and stored by the `Inbox` before the 200 goes back;
 handling runs in the background, in order within a chat. A retried delivery is stored once
 and answered once; one stored but not answered when the process stopped is answered at the
-next start. Events that are not a citizen's message are acknowledged and dropped, except a
-follower leaving (OA `unfollow`), which ends their broadcast subscription at once.
+next start. A body that is no event at all gets 200 and is dropped (logged). Events that
+are not a citizen's message are acknowledged and dropped, except a follower leaving (OA
+`unfollow`), which ends their broadcast subscription at once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from cchc_bot.channels.inbox import Inbox
+from cchc_bot.channels.inbox import Inbox, dropped
 from cchc_bot.channels.zalo.conversation import Conversation
 from cchc_bot.channels.zalo.delivery import OutboxGate
 from cchc_bot.channels.zalo.events import ZaloEvent
@@ -58,14 +59,18 @@ class ZaloChannel:
         self.inbox = Inbox(repository, self.name, self._process, chat_of, concurrency=concurrency)
 
     async def accept_webhook(self, body: bytes) -> int:
-        """Store one event, then acknowledge: 200, 400 (not an event) or 503 (not stored)."""
+        """Store one event, then acknowledge: 200, or 503 when it could not be stored.
+
+        A body that is no event (not JSON, no message) is logged and dropped with 200
+        (`inbox.dropped`): a retry would repeat the same bytes.
+        """
         try:
             data = json.loads(body)
         except ValueError:
-            return 400
+            return dropped(self.name, body, "not JSON")
         update = self._unwrap(data)
         if update is None:
-            return 400
+            return dropped(self.name, body, "no event")
         key = self._key_of(update)
         if key is None:  # not a citizen's message (a receipt, a follow …)
             return await self._on_other(update)
