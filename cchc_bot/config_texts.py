@@ -22,6 +22,10 @@ ZALO_BOT_WEBHOOK_NEEDS_SECRET = (
     "(8–256 ký tự A-Z a-z 0-9 _ -, ví dụ tạo bằng: openssl rand -hex 32)"
 )
 ZALO_OA_NEEDS = "{env}: bắt buộc khi đặt CCHC_ZALO_OA_APP_ID"
+WEBHOOK_PATH_CLASH = (
+    "Đường dẫn {path} bị dùng trùng bởi {owners}: mỗi webhook (Telegram, Zalo Bot, Zalo OA) "
+    "cần một đường dẫn riêng, khác /healthz"
+)
 
 # --- one variable's value (`settings_parsers`) ----------------------------------------------------
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from cchc_bot import config_texts
@@ -124,7 +125,7 @@ def _combined_problems(parsed: dict[str, Any], *, explicit_knowledge: bool) -> l
     folder = parsed.get("knowledge_dir")
     if explicit_knowledge and folder is not None and not Path(folder).is_dir():
         problems.append(config_texts.KNOWLEDGE_DIR_MISSING.format(value=folder))
-    return problems + _zalo_problems(parsed)
+    return problems + _zalo_problems(parsed) + webhook_path_clashes(_webhook_paths(parsed))
 
 
 def _zalo_problems(parsed: dict[str, Any]) -> list[str]:
@@ -137,6 +138,33 @@ def _zalo_problems(parsed: dict[str, Any]) -> list[str]:
             if not parsed.get(name, "?"):
                 problems.append(config_texts.ZALO_OA_NEEDS.format(env=f"CCHC_{name.upper()}"))
     return problems
+
+
+HEALTH_PATH = "/healthz"
+
+
+def _webhook_paths(parsed: dict[str, Any]) -> dict[str, str]:
+    """The setting that decides each route `cchc-bot run` serves → its path."""
+    paths = {HEALTH_PATH: HEALTH_PATH}
+    hooks = (("telegram_token", "telegram_webhook_url"), ("zalo_bot_token", "zalo_bot_webhook_url"))
+    for token, url in hooks:
+        if parsed.get(token) and parsed.get(url):
+            paths[f"CCHC_{url.upper()}"] = urlsplit(parsed[url]).path or "/"
+    if parsed.get("zalo_oa_app_id") and parsed.get("zalo_oa_webhook_path"):
+        paths["CCHC_ZALO_OA_WEBHOOK_PATH"] = parsed["zalo_oa_webhook_path"]
+    return paths
+
+
+def webhook_path_clashes(paths: Mapping[str, str]) -> list[str]:
+    """One problem per path that two routes would share (owner → path; the first wins)."""
+    owners: dict[str, list[str]] = {}
+    for owner, path in paths.items():
+        owners.setdefault(path, []).append(owner)
+    return [
+        config_texts.WEBHOOK_PATH_CLASH.format(path=path, owners=", ".join(names))
+        for path, names in owners.items()
+        if len(names) > 1
+    ]
 
 
 def _masked(value: str) -> str:

@@ -85,3 +85,33 @@ def test_log_records_never_carry_the_token(caplog: pytest.LogCaptureFixture) -> 
 def test_run_without_a_channel_says_so_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(load()) == EXIT_NO_CHANNEL
     assert "Chưa cấu hình kênh nào" in capsys.readouterr().err
+
+
+def test_webhook_paths_that_clash_are_refused_with_their_settings_named() -> None:
+    hooks = {
+        "CCHC_TELEGRAM_TOKEN": TOKEN,
+        "CCHC_TELEGRAM_WEBHOOK_SECRET": "webhook-Secret_42",
+        "CCHC_ZALO_BOT_TOKEN": "123:abc",
+        "CCHC_ZALO_BOT_WEBHOOK_SECRET": "zalo-Secret_42",
+        "CCHC_ZALO_OA_APP_ID": "1",
+        "CCHC_ZALO_OA_SECRET": "s1",
+        "CCHC_ZALO_OA_REFRESH_TOKEN": "r1",
+    }
+    with pytest.raises(SettingsError) as exc:
+        load(
+            **hooks,
+            CCHC_TELEGRAM_WEBHOOK_URL="https://bot.example.vn/hook",
+            CCHC_ZALO_BOT_WEBHOOK_URL="https://bot.example.vn/hook",
+            CCHC_ZALO_OA_WEBHOOK_PATH="/healthz",
+        )
+    first, second = exc.value.problems
+    assert first.startswith("Đường dẫn /healthz") and "CCHC_ZALO_OA_WEBHOOK_PATH" in first
+    assert "/hook" in second and "CCHC_TELEGRAM_WEBHOOK_URL, CCHC_ZALO_BOT_WEBHOOK_URL" in second
+    distinct = load(
+        **hooks,
+        CCHC_TELEGRAM_WEBHOOK_URL="https://bot.example.vn/tg",
+        CCHC_ZALO_BOT_WEBHOOK_URL="https://bot.example.vn/zalo",
+    )
+    assert distinct.zalo_oa_webhook_path == "/zalo/oa/webhook"
+    # a path only counts when its channel runs (no Telegram token: no Telegram route)
+    load(CCHC_TELEGRAM_WEBHOOK_URL="https://x.vn/healthz", CCHC_TELEGRAM_WEBHOOK_SECRET="abc")
