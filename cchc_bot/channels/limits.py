@@ -1,9 +1,10 @@
 """Rate limits at the channel edge: what the bot sends, and what one citizen may send.
 
 `SendLimiter` spaces outgoing messages per chat and overall (Telegram: about 1 message/s in
-one chat with short bursts, about 30 messages/s in all). It is a GCRA ("virtual scheduling")
-limiter: each send reserves the earliest slot both budgets allow and sleeps until then, so
-concurrent senders are served in order without a background task. A 429 `retry_after`
+one chat with short bursts, about 30 messages/s in all, at most 20 a minute in one group).
+It is a GCRA ("virtual scheduling") limiter: each send reserves the earliest slot the
+budgets allow and sleeps until then, so concurrent senders are served in order without a
+background task. A 429 `retry_after`
 pauses every send (`pause`), because Telegram then refuses every call, not only that chat's.
 
 `FloodGuard` counts a citizen's messages in a sliding minute: past the limit the first
@@ -29,16 +30,25 @@ class SendLimiter:
         chat_rate: float = 1.0,
         *,
         chat_burst: int = 3,
+        group: tuple[int, float] | None = None,
         clock: Clock = time.monotonic,
     ) -> None:
-        """Rates in messages per second; 0 turns that limit off (test servers only)."""
+        """Rates in messages per second; 0 turns that limit off (test servers only).
+
+        `group` = (messages, seconds): a budget of its own for group chats (ids starting
+        with "-", as Telegram numbers groups), on top of the per-chat rate: at most that
+        many in any `seconds` (Telegram: about 20 a minute in one group, channels.md A.5),
+        kept as the times of the last `messages` slots booked. Off when `chat_rate` is 0.
+        """
         self._overall = 1.0 / overall_rate if overall_rate > 0 else 0.0
         self._overall_tolerance = max(0.0, overall_rate - 1) * self._overall
         self._chat = 1.0 / chat_rate if chat_rate > 0 else 0.0
         self._chat_tolerance = max(0, chat_burst - 1) * self._chat
+        self._group = group if group and group[0] > 0 and self._chat else None
         self._clock = clock
         self._overall_tat = 0.0
         self._chat_tat: dict[str, float] = {}
+        self._group_slots: dict[str, deque[float]] = {}
         self._paused_until = 0.0
 
     @property
@@ -59,10 +69,24 @@ class SendLimiter:
         if self._chat and chat is not None:
             tat = self._chat_tat.get(chat, 0.0)
             start = max(start, tat - self._chat_tolerance)
+            if self._group is not None and chat.startswith("-"):
+                start = self._group_slot(chat, start)
             self._chat_tat[chat] = max(tat, start) + self._chat
             if len(self._chat_tat) > _PURGE_AT:
                 self._purge(now)
         return start - now
+
+    def _group_slot(self, chat: str, start: float) -> float:
+        """The first slot from `start` with fewer than N of the group's in the period before."""
+        assert self._group is not None
+        count, period = self._group
+        slots = self._group_slots.setdefault(chat, deque(maxlen=count))
+        if slots:  # a group's slots stay in order, so the oldest of the last N is the first
+            start = max(start, slots[-1])
+            if len(slots) == count:
+                start = max(start, slots[0] + period)
+        slots.append(start)
+        return start
 
     async def acquire(self, chat: str | None) -> None:
         """Wait until a message to `chat` may go out."""

@@ -69,3 +69,17 @@ def test_flood_guard_notices_once_then_stays_silent_until_the_window_frees() -> 
     assert guard.check("u") == "silent"
     clock.now += 31  # the first three messages are out of the window
     assert [guard.check("u") for _ in range(4)] == ["ok"] * 3 + ["notice"]
+
+
+def test_a_group_chat_gets_at_most_twenty_messages_in_any_minute() -> None:
+    clock = Clock()
+    limiter = SendLimiter(overall_rate=30, chat_rate=1, group=(20, 60.0), clock=clock)
+    slots = [clock.now + limiter.reserve("-100500") for _ in range(45)]
+    assert slots[:3] == [100.0] * 3 and slots[3] == pytest.approx(101.0)  # the chat budget
+    assert all(b >= a for a, b in itertools.pairwise(slots))
+    for i in range(len(slots) - 20):
+        assert slots[i + 20] - slots[i] >= 60 - 1e-9  # 21 never fit in one minute
+    assert slots[20] == pytest.approx(160.0) and slots[40] == pytest.approx(220.0)
+    assert limiter.reserve("111") == pytest.approx(0, abs=2)  # a private chat is not held up
+    plain = SendLimiter(overall_rate=30, chat_rate=1, clock=clock)  # Zalo: no group budget
+    assert [plain.reserve("-1") for _ in range(30)][-1] == pytest.approx(27.0)

@@ -48,6 +48,7 @@ from cchc_bot.storage import ChannelRepository, StorageError
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+GROUP_BUDGET = (20, 60.0)  # messages per seconds in one group chat (the staff group)
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ class TelegramChannel:
         self.repository = repository
         self.application = build_application(config)
         bot = self.application.bot
-        limiter = SendLimiter(config.max_rate, config.chat_rate)
+        limiter = SendLimiter(config.max_rate, config.chat_rate, group=GROUP_BUDGET)
         self.sender = TelegramSender(bot, limiter, on_gone=self._mark_gone)
         self.staff = StaffDesk(
             hotline,
