@@ -80,6 +80,31 @@ async def test_a_rating_button_is_answered_and_its_buttons_removed(bot: Running)
     assert edit.params["message_id"] == 10 and not edit.params.get("reply_markup")
 
 
+async def test_a_picked_choice_is_shown_in_its_message_and_the_keyboard_removed(
+    bot: Running,
+) -> None:
+    fake = bot.fake
+    fake.push(tg.text_update(bot.next_id(), CHAT, "/menu"))
+    await bot.replies(CHAT)
+    keyboard = markup(fake.sent(CHAT)[0])
+    bold = [{"type": "bold", "offset": 0, "length": 4}]
+    shown = tg.bot_message(CHAT, 42, "Chọn chủ đề <1>", keyboard=keyboard, entities=bold)
+    press = tg.callback_update(bot.next_id(), CHAT, "/t procedures/van-bang", message=shown)
+    fake.push(press)
+    await bot.replies(CHAT, 2)
+    (edit,) = fake.calls_to("editmessagetext", CHAT)
+    assert edit.params["message_id"] == 42 and edit.params["parse_mode"] == "HTML"
+    assert edit.params["text"] == "<b>Chọn</b> chủ đề &lt;1&gt;\n\nĐã chọn: Văn bằng, chứng chỉ"
+    assert not edit.params.get("reply_markup") and edit.result is not None
+    assert fake.calls_to("answercallbackquery")
+    # a second tap on a message whose keyboard is gone: answered, nothing edited again
+    again = tg.callback_update(bot.next_id(), CHAT, "/t procedures/van-bang", message_id=42)
+    fake.push(again)
+    await bot.replies(CHAT, 3)
+    assert len(fake.calls_to("editmessagetext")) == 1
+    assert not fake.calls_to("editmessagereplymarkup")
+
+
 async def test_a_choice_code_longer_than_64_bytes_travels_as_a_token(bot: Running) -> None:
     assert bot.server.telegram is not None
     codes = bot.server.telegram.citizen.codes

@@ -246,7 +246,11 @@ class FakeTelegram:
         return self._message(params, text)
 
     def _api_editmessagetext(self, params: dict[str, Any]) -> Any:
-        return self._message(params, str(params.get("text", "")))
+        text = str(params.get("text", ""))
+        shown = check_html(text) if params.get("parse_mode") == "HTML" else text
+        if len(shown.encode("utf-16-le")) // 2 > 4096:
+            raise BotApiError(400, "Bad Request: message is too long")
+        return self._message(params, text)
 
     def _api_editmessagereplymarkup(self, params: dict[str, Any]) -> Any:
         return self._message(params, "…")

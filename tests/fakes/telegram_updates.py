@@ -87,15 +87,31 @@ def location_update(update_id: int, chat_id: int) -> dict[str, Any]:
     return {"update_id": update_id, "message": message(chat_id, location=location)}
 
 
-def bot_message(chat_id: int, message_id: int, text: str = "…") -> dict[str, Any]:
-    """A message the bot sent (for reply_to_message)."""
-    return {
+Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)
+
+
+def bot_message(
+    chat_id: int,
+    message_id: int,
+    text: str = "…",
+    *,
+    keyboard: Keyboard | None = None,
+    entities: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A message the bot sent (for reply_to_message, or under a pressed button)."""
+    body: dict[str, Any] = {
         "message_id": message_id,
         "date": DATE,
         "chat": chat(chat_id),
         "from": BOT_USER,
         "text": text,
     }
+    if entities:
+        body["entities"] = entities
+    if keyboard:
+        rows = [[{"text": label, "callback_data": data} for label, data in row] for row in keyboard]
+        body["reply_markup"] = {"inline_keyboard": rows}
+    return body
 
 
 def callback_update(
@@ -106,7 +122,9 @@ def callback_update(
     user_id: int | None = None,
     message_id: int = 10,
     first_name: str = "Lan",
+    message: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """A button pressed under `message` (default: a bot message without its keyboard)."""
     sender = user_id if user_id is not None else chat_id
     return {
         "update_id": update_id,
@@ -115,7 +133,7 @@ def callback_update(
             "chat_instance": f"ci-{chat_id}",
             "data": data,
             "from": user(sender, first_name),
-            "message": bot_message(chat_id, message_id),
+            "message": message or bot_message(chat_id, message_id),
         },
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import html
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -130,6 +131,8 @@ class CitizenHandlers:
             return
         if code.startswith(RATING_PREFIX):  # rate once: take the 👍/👎 buttons away
             await self._drop_buttons(chat_id, message.message_id)
+        else:  # the message shows what was picked, and its buttons go
+            await self._mark_choice(message, query.data)
         await self.converse(chat_id, _incoming_from_button(message, code, query.from_user))
 
     async def on_member(self, update: Update, context: Context) -> None:
@@ -194,6 +197,37 @@ class CitizenHandlers:
             await self.sender.typing(chat_id)
             await asyncio.sleep(4.5)  # Telegram shows it for 5 s
 
+    async def _mark_choice(self, message: Any, data: str) -> None:
+        """Edit the message whose button was pressed: its text, "Đã chọn: …", no keyboard.
+
+        Only while it still shows the button (a second tap finds the keyboard gone); the
+        text is the message's own HTML, so its formatting stays. When the text cannot be
+        rebuilt (a message Telegram no longer shows, or the edit is refused) the keyboard
+        alone is removed. Cosmetic: a failure never stops the answer.
+        """
+        label = _label_of(message, data)
+        if label is None:
+            return
+        chat_id, message_id = message.chat.id, message.message_id
+        bot = self.sender.bot
+        try:
+            text = f"{message.text_html}\n\n" if getattr(message, "text", None) else ""
+        except Exception:  # entities PTB cannot turn back into HTML
+            text = ""
+        if text:
+            done = text + texts.TG_CHOICE_DONE.format(label=html.escape(label, quote=False))
+            try:
+                await self.sender.call(
+                    None,
+                    lambda: bot.edit_message_text(
+                        done, chat_id, message_id, parse_mode="HTML", reply_markup=None
+                    ),
+                )
+                return
+            except Exception as exc:
+                log.debug("could not edit the choice in chat %s: %s", chat_id, type(exc).__name__)
+        await self._drop_buttons(chat_id, message_id)
+
     async def _drop_buttons(self, chat_id: int, message_id: int) -> None:
         bot = self.sender.bot
         try:
@@ -202,6 +236,16 @@ class CitizenHandlers:
             )
         except Exception as exc:  # cosmetic: the rating itself still counts
             log.debug("could not remove buttons in chat %s: %s", chat_id, type(exc).__name__)
+
+
+def _label_of(message: Any, data: str) -> str | None:
+    """The label of the message's button carrying `data` (None: no such button now)."""
+    markup = getattr(message, "reply_markup", None)
+    for row in getattr(markup, "inline_keyboard", None) or ():
+        for button in row:
+            if button.callback_data == data:
+                return str(button.text)
+    return None
 
 
 def _incoming_from_button(message: Any, code: str, user: User) -> Incoming:
