@@ -36,6 +36,7 @@ CHOICES_INTRO = "Tôi chưa chắc anh/chị hỏi về nội dung nào. Có ph�
 CHOICES_HINT = "Trả lời {numbers} để chọn, hoặc 0 nếu không phải các mục trên (gửi cán bộ)."
 PICK_HINT = "Trả lời {numbers} để chọn."
 PICK_ONE_HINT = "Trả lời 1 để chọn."
+HOTLINE_ONLY_HINT = "Trả lời 0 để gửi câu hỏi cho cán bộ."
 CHOICE_NONE_LABEL = "Không phải các mục trên – gửi cán bộ"
 CHOICE_EXPIRED = (
     "Lựa chọn này không còn hiệu lực. Anh/chị vui lòng gõ lại câu hỏi, hoặc /menu để xem chủ đề."

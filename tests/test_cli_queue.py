@@ -211,3 +211,12 @@ def test_monthly_report_counts_the_ticket(
     assert code == 0 and target.read_text(encoding="utf-8").lstrip().startswith("<!")
     code, _, err = run(capsys, "report", "--month", "2026-13")
     assert code == EXIT_USAGE and "2026-13" in err
+
+
+def test_thumbs_down_in_the_console_chat_offers_staff(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = chat(capsys, monkeypatch, "cấp bản sao bằng tốt nghiệp cần giấy tờ gì", "2", "0")
+    assert f"0. {texts.SEND_TO_STAFF_LABEL}" in out and texts.HOTLINE_ONLY_HINT in out
+    [ticket] = tickets(capsys)
+    assert ticket["number"] in out and "bản sao" in ticket["text"]

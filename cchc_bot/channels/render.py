@@ -106,11 +106,14 @@ def numbered(reply: Reply) -> str:
     lines = [reply.text, ""]
     picks = [(label, code) for label, code in reply.choices if code != HOTLINE_CODE]
     lines.extend(f"{i}. {label}" for i, (label, _) in enumerate(picks, 1))
-    has_hotline = len(picks) != len(reply.choices)
-    if has_hotline:
-        lines.append(f"0. {texts.CHOICE_NONE_LABEL}")
+    hotline = [label for label, code in reply.choices if code == HOTLINE_CODE]
+    if hotline:
+        lines.append(f"0. {hotline[0]}")
         lines.append("")
-        lines.append(texts.CHOICES_HINT.format(numbers=_numbers_phrase(len(picks))))
+        if picks:
+            lines.append(texts.CHOICES_HINT.format(numbers=_numbers_phrase(len(picks))))
+        else:  # only "send to staff" (after a 👎): nothing to number from 1
+            lines.append(texts.HOTLINE_ONLY_HINT)
     elif len(picks) > 1:
         lines.append("")
         lines.append(texts.PICK_HINT.format(numbers=_numbers_phrase(len(picks))))
