@@ -198,6 +198,14 @@ COMPLAINT_CUES: tuple[str, ...] = (
     "phan anh viec",
     "toi muon phan anh",
     "em muon phan anh",
+    # a recommendation to the department ("Kiến nghị Sở cho …"), not "gửi kiến nghị ở đâu"
+    "kien nghi so",
+    "kien nghi cho",
+    "kien nghi ve",
+    "toi kien nghi",
+    "em kien nghi",
+    "xin kien nghi",
+    "muon kien nghi",
 )
 
 # What a citizen types to skip the satisfaction survey (compared after strip() and lower()).

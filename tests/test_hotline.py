@@ -266,3 +266,22 @@ def test_personal_data_is_masked_in_the_message_log(
     assert "0912345678" not in (logged.text or "")
     ticket = hotline.repository.get_ticket(reply.ticket_number)
     assert "0912345678" in ticket.text  # staff who must call back still see it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kiến nghị Sở cho nộp hồ sơ chuyển trường online",
+        "Tôi kiến nghị về việc trả kết quả chậm",
+    ],
+)
+def test_a_recommendation_to_the_department_is_a_complaint(engine: Engine, text: str) -> None:
+    reply = say(engine, text)
+    assert reply.decision == "complaint", reply
+    assert engine.desk is not None
+    ticket = engine.desk.hotline.repository.get_ticket(reply.ticket_number or "")
+    assert ticket is not None and ticket.kind == "complaint"
+
+
+def test_asking_where_to_send_a_recommendation_is_no_complaint(engine: Engine) -> None:
+    assert say(engine, "gửi kiến nghị ở đâu").decision != "complaint"
