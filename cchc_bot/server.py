@@ -22,6 +22,7 @@ from typing import Any
 
 from cchc_bot import texts
 from cchc_bot.app import App, build_app
+from cchc_bot.channels.alerts import AlertThrottle
 from cchc_bot.channels.dispatch import Dispatcher
 from cchc_bot.channels.telegram import TelegramChannel, TelegramConfig
 from cchc_bot.channels.zalo import (
@@ -99,11 +100,17 @@ class Server:
         self.repository = ChannelRepository(app.database)
         self.dispatcher = Dispatcher(app.hotline, self.repository, interval=dispatch_interval)
         self.telegram: TelegramChannel | None = None
+        alerts = AlertThrottle()  # at most one error alert a minute, from all channels
         webhooks: list[Webhook] = []
         if settings.telegram_token:
             config = TelegramConfig.from_settings(settings, **(telegram_options or {}))
             self.telegram = TelegramChannel(
-                config, app.engine, app.hotline, self.repository, wake=self.dispatcher.wake
+                config,
+                app.engine,
+                app.hotline,
+                self.repository,
+                wake=self.dispatcher.wake,
+                alerts=alerts,
             )
             if config.webhook_url:
                 webhooks.append(
@@ -114,10 +121,11 @@ class Server:
         self.zalo: ZaloBotChannel | None = None
         self.zalo_oa: ZaloOaChannel | None = None
         zalo = ZaloRepository(app.database)
+        wake = self.dispatcher.wake
         if settings.zalo_bot_token:
             bot = ZaloBotConfig.from_settings(settings, **(zalo_options or {}))
             self.zalo = ZaloBotChannel(
-                bot, app.engine, app.hotline, self.repository, zalo, wake=self.dispatcher.wake
+                bot, app.engine, app.hotline, self.repository, zalo, wake=wake, alerts=alerts
             )
             if bot.webhook_url:
                 webhooks.append(
@@ -131,7 +139,7 @@ class Server:
         if settings.zalo_oa_app_id:
             oa = ZaloOaConfig.from_settings(settings, **(zalo_oa_options or {}))
             self.zalo_oa = ZaloOaChannel(
-                oa, app.engine, app.hotline, self.repository, zalo, wake=self.dispatcher.wake
+                oa, app.engine, app.hotline, self.repository, zalo, wake=wake, alerts=alerts
             )
             webhooks.append(
                 Webhook(

@@ -240,6 +240,10 @@ TG_STAFF_ALERT = (
     "Xem nhật ký máy chủ để biết chi tiết."
 )
 TG_STAFF_ALERTS_SUPPRESSED = " (và {count} lỗi khác trong lúc đó)"
+STAFF_ERROR_ALERT = (
+    "⚠️ Lỗi khi xử lý tin nhắn {channel} {event} (chat {chat_id}): {error}. Người hỏi đã "
+    "nhận lời xin lỗi. Xem nhật ký máy chủ để biết chi tiết."
+)
 
 # --- Zalo (citizens; Zalo Bot Platform and Zalo Official Account) ---------------------------
 

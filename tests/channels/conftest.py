@@ -17,7 +17,12 @@ from cchc_bot.app import App, build_app
 from cchc_bot.server import Server
 from cchc_bot.settings import Settings
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
-from tests.fakes.zalo_harness import start_zalo, zalo_bot, zalo_oa  # noqa: F401  (Zalo fixtures)
+from tests.fakes.zalo_harness import (  # noqa: F401  (Zalo fixtures)
+    start_zalo,
+    telegram,
+    zalo_bot,
+    zalo_oa,
+)
 
 STAFF_CHAT = -100500
 STAFF_USER = 777

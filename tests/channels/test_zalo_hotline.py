@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
+
+import pytest
 
 from cchc_bot.storage import ChannelRepository, Database, StoredUpdate
 from tests.fakes import zalo_updates as zu
+from tests.fakes.telegram_server import FakeTelegram
 from tests.fakes.zalo_harness import (
+    STAFF_CHAT,
     ZaloRunning,
+    staff_env,
     until,
 )
 
@@ -106,3 +112,27 @@ async def test_a_stored_but_unanswered_event_is_answered_at_start(
     assert "Cách dùng" in reply
     repository = ChannelRepository(bot.app.database)
     await until(lambda: repository.is_processed("zalo", "message.text.received:msg-crash"))
+
+
+async def test_a_failure_is_apologised_for_and_staff_alerted_once_a_minute(
+    start_zalo, telegram: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = await start_zalo(**staff_env(telegram))
+
+    def broken(incoming):
+        raise RuntimeError(f"boom with the citizen's words: {incoming.text}")
+
+    bot.app.engine.handle = broken  # type: ignore[method-assign]
+    first, second = bot.mid(), bot.mid()
+    with caplog.at_level(logging.INFO):
+        bot.bot.push(zu.text(CHAT, "bí mật của tôi", first))
+        bot.bot.push(zu.text("u-999", "bí mật nữa", second))
+        await bot.replies(CHAT)
+        assert "hệ thống gặp sự cố" in (await bot.replies("u-999"))[0]
+        (alert,) = await until(lambda: telegram.texts(STAFF_CHAT))
+    assert f"message.text.received:{first}" in alert and CHAT in alert
+    assert "Zalo (bot)" in alert and "RuntimeError" in alert and "bí mật" not in alert
+    assert "bí mật" not in caplog.text and "RuntimeError" in caplog.text
+    await bot.settle()
+    await asyncio.sleep(0.3)  # dispatcher rounds: the second failure was counted, not sent
+    assert len(telegram.texts(STAFF_CHAT)) == 1

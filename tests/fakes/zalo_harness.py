@@ -21,9 +21,12 @@ import pytest
 from cchc_bot.app import App, build_app
 from cchc_bot.server import Server
 from cchc_bot.settings import Settings
+from tests.fakes.telegram_server import TOKEN as TG_TOKEN
+from tests.fakes.telegram_server import FakeTelegram
 from tests.fakes.zalo_oa_server import APP_ID, FIRST_ACCESS, FIRST_REFRESH, SECRET, FakeZaloOa
 from tests.fakes.zalo_server import TOKEN, FakeZaloBot
 
+STAFF_CHAT = -100500
 HOOK_PATH = "/zalo/hook"
 HOOK_SECRET = "zalo_Webhook-secret-42"
 OA_PATH = "/zalo/oa/webhook"
@@ -74,6 +77,29 @@ class ZaloRunning:
         """Wait until every stored event was handled."""
         for channel in self.server.zalo_channels:
             await until(lambda c=channel: c.inbox.in_flight == 0)
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    """A fake Telegram for the staff group (`staff_env(telegram)` puts it in the settings)."""
+    fake = FakeTelegram()
+    fake.max_poll_wait = 0.2
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+def staff_env(telegram: FakeTelegram) -> dict[str, str]:
+    """Settings for a Telegram staff group (`STAFF_CHAT`) next to the Zalo channels."""
+    return {
+        "CCHC_TELEGRAM_TOKEN": TG_TOKEN,
+        "CCHC_TELEGRAM_API_URL": telegram.base_url,
+        "CCHC_STAFF_CHAT_ID": str(STAFF_CHAT),
+        "CCHC_TELEGRAM_MAX_RATE": "0",
+        "CCHC_TELEGRAM_CHAT_RATE": "0",
+    }
 
 
 @pytest.fixture

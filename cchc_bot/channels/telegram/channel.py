@@ -30,6 +30,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from cchc_bot import texts
+from cchc_bot.channels.alerts import AlertThrottle
 from cchc_bot.channels.http_client import proxied
 from cchc_bot.channels.inbox import Inbox, dropped
 from cchc_bot.channels.limits import FloodGuard, SendLimiter
@@ -137,8 +138,10 @@ class TelegramChannel:
         repository: ChannelRepository,
         *,
         wake: Callable[[], None] = lambda: None,
+        alerts: AlertThrottle | None = None,
     ) -> None:
         self.config = config
+        self.alerts = alerts or AlertThrottle()  # one alert a minute, shared with Zalo
         self.repository = repository
         self.application = build_application(config)
         bot = self.application.bot
@@ -190,7 +193,8 @@ class TelegramChannel:
         app.add_handler(MessageHandler(filters.TEXT, citizen.on_message))
         app.add_handler(MessageHandler(filters.ATTACHMENT, citizen.on_other))
         app.add_handler(ChatMemberHandler(citizen.on_member, ChatMemberHandler.MY_CHAT_MEMBER))
-        app.add_error_handler(ErrorReporter(self.sender, self.config.staff_chat_id))
+        reporter = ErrorReporter(self.sender, self.config.staff_chat_id, throttle=self.alerts)
+        app.add_error_handler(reporter)
 
     # -- life cycle ------------------------------------------------------------------------
 

@@ -9,32 +9,19 @@ the server silences that logger and filters the token out of every log record).
 from __future__ import annotations
 
 import logging
-import time
 import traceback
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from cchc_bot import texts
+from cchc_bot.channels.alerts import AlertThrottle, describe, suppressed_note
 from cchc_bot.channels.telegram.render import Part
 from cchc_bot.channels.telegram.sender import TelegramSender
 from cchc_bot.hotline import RecipientGone
 
 log = logging.getLogger(__name__)
-
-ALERT_INTERVAL = 60.0  # seconds between two alerts to the staff chat
-
-
-def describe(error: BaseException) -> str:
-    """Exception types along the cause chain, e.g. `StorageError ← OperationalError`."""
-    names: list[str] = []
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        names.append(type(current).__name__)
-        current = current.__cause__ or current.__context__
-    return " ← ".join(names)
+__all__ = ["ErrorReporter", "describe"]
 
 
 class ErrorReporter:
@@ -43,13 +30,11 @@ class ErrorReporter:
         sender: TelegramSender,
         staff_chat_id: int | None,
         *,
-        clock=time.monotonic,
+        throttle: AlertThrottle | None = None,
     ) -> None:
         self.sender = sender
         self.staff_chat_id = staff_chat_id
-        self._clock = clock
-        self._last_alert = float("-inf")
-        self._suppressed = 0
+        self.throttle = throttle or AlertThrottle()  # shared with the other channels
 
     async def __call__(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
@@ -76,15 +61,11 @@ class ErrorReporter:
     async def _alert(self, update_id: int | None, chat_id: int | None, error: str) -> None:
         if self.staff_chat_id is None:
             return
-        now = self._clock()
-        if now - self._last_alert < ALERT_INTERVAL:
-            self._suppressed += 1
+        held = self.throttle.take()
+        if held is None:
             return
         text = texts.TG_STAFF_ALERT.format(update_id=update_id, chat_id=chat_id, error=error)
-        if self._suppressed:
-            text += texts.TG_STAFF_ALERTS_SUPPRESSED.format(count=self._suppressed)
-        self._last_alert, self._suppressed = now, 0
-        await self._quietly(self.staff_chat_id, text)
+        await self._quietly(self.staff_chat_id, text + suppressed_note(held))
 
     async def _quietly(self, chat_id: int, text: str) -> None:
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from cchc_bot.channels.alerts import AlertThrottle, StaffAlerts
 from cchc_bot.channels.capabilities import ZALO_BOT
 from cchc_bot.channels.limits import FloodGuard, SendLimiter
 from cchc_bot.channels.zalo.api import ZaloBotApi
@@ -49,6 +50,7 @@ class ZaloBotChannel(ZaloChannel):
         zalo: ZaloRepository,
         *,
         wake: Callable[[], None] = lambda: None,
+        alerts: AlertThrottle | None = None,
     ) -> None:
         super().__init__(
             repository,
@@ -65,6 +67,7 @@ class ZaloBotChannel(ZaloChannel):
         limiter = SendLimiter(config.max_rate, config.chat_rate)
         self.sender = BotSender(self.api, limiter, caps=ZALO_BOT)
         self.gate = OutboxGate(self.sender, hotline, zalo, staff_chat=config.staff_chat)
+        self.alerts = StaffAlerts(hotline, config.staff_chat, alerts, wake=wake)
         self.sender.on_refused = self.gate.on_refused
         self.names: tuple[str, ...] = ()
         self.conversation = Conversation(
@@ -75,6 +78,7 @@ class ZaloBotChannel(ZaloChannel):
             on_inbound=self._on_inbound,
             after_reply=self.gate.deliver_chat,
             on_ticket=wake,
+            on_error=self._alert,
             typing_delay=config.typing_delay,
         )
         self.poller: ZaloPoller | None = None

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from cchc_bot.channels.alerts import StaffAlerts
 from cchc_bot.channels.inbox import Inbox, dropped
 from cchc_bot.channels.zalo.conversation import Conversation
 from cchc_bot.channels.zalo.delivery import OutboxGate
@@ -37,6 +38,7 @@ class ZaloChannel:
     name: str
     conversation: Conversation
     gate: OutboxGate
+    alerts: StaffAlerts
 
     def __init__(
         self,
@@ -94,6 +96,10 @@ class ZaloChannel:
             return 503  # Zalo may deliver it again
         log.info("%s: a follower left; their subscription ended", self.name)
         return 200
+
+    async def _alert(self, event: ZaloEvent, error: BaseException) -> None:
+        """Handling a citizen's event failed: tell the staff group (throttled)."""
+        await self.alerts.failed(self.name, event.dedup_key, event.chat_id, error)
 
     async def _process(self, data: dict[str, Any]) -> None:
         event = self._parse(data)

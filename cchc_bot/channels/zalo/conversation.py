@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import traceback
 from collections.abc import Awaitable, Callable, Sequence
 
 from cchc_bot import texts
+from cchc_bot.channels.alerts import describe
 from cchc_bot.channels.limits import FloodGuard
 from cchc_bot.channels.render import plain_parts
 from cchc_bot.channels.zalo.events import ZaloEvent
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 TICKET_DECISIONS = ("ticket", "complaint")
 ChatHook = Callable[[str], Awaitable[None]]
 EventHook = Callable[[ZaloEvent], Awaitable[None]]
+ErrorHook = Callable[[ZaloEvent, BaseException], Awaitable[None]]
 
 
 async def _nothing(_: object) -> None:
@@ -55,6 +58,7 @@ class Conversation:
         on_inbound: EventHook = _nothing,
         after_reply: ChatHook = _nothing,
         on_ticket: Callable[[], None] = lambda: None,
+        on_error: ErrorHook | None = None,
         typing_delay: float = 0.5,
     ) -> None:
         self.engine = engine
@@ -64,6 +68,7 @@ class Conversation:
         self.on_inbound = on_inbound
         self.after_reply = after_reply
         self.on_ticket = on_ticket
+        self.on_error = on_error
         self.typing_delay = typing_delay
 
     async def handle(self, event: ZaloEvent) -> None:
@@ -94,9 +99,19 @@ class Conversation:
                 await self.send_reply(event.chat_id, Reply(_polite(event)))
         except (Refused, RecipientGone, DeliveryError) as exc:
             log.warning("Zalo chat %s: reply not delivered (%s)", event.chat_id, type(exc).__name__)
-        except Exception:
-            log.exception("Zalo %s %s failed", event.channel, event.dedup_key)
+        except Exception as exc:
+            frames = "".join(traceback.format_tb(exc.__traceback__)).rstrip()
+            log.error(  # types and frames only: an exception message may quote the citizen
+                "Zalo %s %s (chat %s) failed: %s\n%s",
+                event.channel,
+                event.dedup_key,
+                event.chat_id,
+                describe(exc),
+                frames,
+            )
             await self._say(event.chat_id, Reply(texts.ZALO_SORRY))
+            if self.on_error is not None:  # the staff group, at most once a minute
+                await self.on_error(event, exc)
 
     async def converse(self, event: ZaloEvent, text: str) -> Reply:
         """Ask the engine (typing indicator if it takes a while) and send its reply."""

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
+from cchc_bot.channels.alerts import AlertThrottle, StaffAlerts
 from cchc_bot.channels.capabilities import ZALO_OA
 from cchc_bot.channels.inbox import Batcher
 from cchc_bot.channels.limits import FloodGuard, SendLimiter
@@ -60,6 +61,7 @@ class ZaloOaChannel(ZaloChannel):
         zalo: ZaloRepository,
         *,
         wake: Callable[[], None] = lambda: None,
+        alerts: AlertThrottle | None = None,
     ) -> None:
         super().__init__(
             repository,
@@ -88,6 +90,7 @@ class ZaloOaChannel(ZaloChannel):
         if config.paid_route != "off":
             paid = PaidSender(self.api, self.tokens, limiter, self.caps, kind=config.paid_route)
         self.gate = OutboxGate(self.sender, hotline, zalo, paid=paid, staff_chat=config.staff_chat)
+        self.alerts = StaffAlerts(hotline, config.staff_chat, alerts, wake=wake)
         self.sender.on_refused = self.gate.on_refused
         if paid is not None:
             paid.on_refused = self.gate.on_refused
@@ -98,6 +101,7 @@ class ZaloOaChannel(ZaloChannel):
             on_inbound=self._on_inbound,
             after_reply=self.gate.deliver_chat,
             on_ticket=wake,
+            on_error=self._alert,
         )
 
     mode = "webhook"
