@@ -34,9 +34,32 @@ def _stored(bot: ZaloRunning) -> int:
     return int(bot.app.database.run(lambda s: s.execute(query).scalar_one()))
 
 
-async def _say(bot: ZaloRunning, words: str, user: str = USER, **kw) -> int:
-    event = zu.oa_text(user, words, bot.mid())
+async def _say(bot: ZaloRunning, words: str, user: str = USER, mid: str = "", **kw) -> int:
+    event = zu.oa_text(user, words, mid or bot.mid())
     return await asyncio.to_thread(bot.oa.push, bot.oa_url, event, **kw)
+
+
+async def test_replies_name_the_citizens_message_so_zalo_counts_them_as_replies(
+    start_zalo,
+) -> None:
+    bot = await start_zalo(bot=False, oa=True)
+    first = bot.mid()
+    assert await _say(bot, "/hotline Vé xe buýt đi Phú Quốc giá bao nhiêu", mid=first) == 200
+    (reply,) = await bot.oa_replies(USER)
+    number = NUMBER.search(reply).group(0)  # type: ignore[union-attr]
+    assert bot.oa.sent[0].body["recipient"] == {"message_id": first}
+    later = bot.mid()
+    assert await _say(bot, "/help", mid=later) == 200
+    await bot.oa_replies(USER, 2)
+    await bot.settle()
+    await stop(bot)
+    bot = await start_zalo(bot=False, oa=True)  # it knows the message id from the database
+    # a staff answer inside the window names the last message the citizen sent
+    await asyncio.to_thread(bot.app.hotline.answer, number, "Xin hỏi Sở GTVT.", "Lan")
+    answer = (await bot.oa_replies(USER, 3))[2]
+    assert answer.startswith(f"Trả lời phiếu {number}")
+    assert bot.oa.sent[-1].body["recipient"] == {"message_id": later}
+    assert [(s.via, s.proactive) for s in bot.oa.sent] == [("message_id", False)] * 3
 
 
 async def test_a_signed_event_is_answered_with_a_consultation_message(start_zalo) -> None:
@@ -205,6 +228,7 @@ async def test_the_paid_route_sends_answers_outside_the_window(start_zalo) -> No
     await asyncio.to_thread(bot.app.hotline.answer, number, "Xin hỏi Sở GTVT.", "Lan")
     (paid,) = await bot.oa_replies(USER, 1, kind="transaction")
     assert paid.startswith(f"Trả lời phiếu {number}")
+    assert bot.oa.sent[-1].body["recipient"] == {"user_id": USER}  # the paid route: user id
     body = bot.oa.sent[-1].body["message"]["attachment"]["payload"]
     assert body["template_type"] == "transaction_education"
     assert not [a for a in bot.app.hotline.show(number).audit if a.action == "held"]

@@ -3,7 +3,11 @@
 - `POST /v3.0/oa/message/{cs,transaction,promotion}` with header `access_token`: success
   `{"error": 0, "message": "Success", "data": {"message_id", "user_id"}}`; an unknown or
   expired token → `{"error": -216, "message": "Access token is invalid"}`; a refusal queued
-  for a user (`refuse`) → that error code (e.g. -230, no recent interaction);
+  for a user (`refuse`) → that error code (e.g. -230, no recent interaction). The recipient
+  is `{"message_id": …}` (a reply to a citizen's message pushed earlier) or `{"user_id": …}`;
+  each `Sent` records which (`via`) and whether Zalo would count it as proactive, i.e. paid
+  or from the monthly quota (`proactive`: a cs message by user_id only, or beyond the 8th
+  reply to one message; channels.md §6);
 - `POST /v4/oa/access_token` (form `refresh_token`, `app_id`, `grant_type`; header
   `secret_key`): refresh tokens are **single-use**, each refresh returns a new pair and
   kills the old access token; a spent refresh token is refused and recorded in `reused`;
@@ -38,6 +42,8 @@ class Sent:
     text: str
     access_token: str
     body: dict[str, Any]
+    via: str = "user_id"  # how the recipient was named: "message_id" or "user_id"
+    proactive: bool = False  # Zalo would count it as proactive (quota or paid), not a reply
 
 
 class FakeZaloOa:
@@ -50,6 +56,8 @@ class FakeZaloOa:
         self.reused: list[str] = []  # spent refresh tokens presented again
         self.sent: list[Sent] = []
         self.refusals: dict[str, int] = {}  # user → error code for their next cs message
+        self.inbound: dict[str, str] = {}  # message id of a pushed citizen message → user
+        self.replies: dict[str, int] = {}  # message id → cs replies that named it
         self.refresh_delay = 0.0
         self._version = 0
         self._lock = threading.Condition()
@@ -95,6 +103,10 @@ class FakeZaloOa:
         self, url: str, event: dict[str, Any], *, tamper: bool = False, signature: str | None = None
     ) -> int:
         """POST one event to `url` signed like Zalo; `tamper` alters the body after signing."""
+        message, sender = event.get("message") or {}, event.get("sender") or {}
+        if message.get("msg_id") and sender.get("id"):
+            with self._lock:
+                self.inbound[str(message["msg_id"])] = str(sender["id"])
         body = json.dumps(event, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json"}
         headers["X-ZEvent-Signature"] = signature or self.sign(body, str(event["timestamp"]))
@@ -110,10 +122,14 @@ class FakeZaloOa:
     # -- the API ---------------------------------------------------------------------------
 
     def message(self, kind: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
-        user = str((body.get("recipient") or {}).get("user_id", ""))
+        recipient = body.get("recipient") or {}
+        reply_to = str(recipient.get("message_id") or "")
         with self._lock:
+            user = self.inbound.get(reply_to, "") if reply_to else str(recipient.get("user_id", ""))
             if token != self.access:
                 return {"error": -216, "message": "Access token is invalid"}
+            if reply_to and not user:
+                return {"error": -201, "message": "Parameters are invalid (message_id)"}
             code = self.refusals.pop(user, None) if kind == "cs" else None
             if code is not None:
                 return {"error": code, "message": "User has not interacted with the OA recently"}
@@ -124,7 +140,12 @@ class FakeZaloOa:
                 text = str(elements[-1]["content"])
             if not user or not text:
                 return {"error": -201, "message": "Parameters are invalid"}
-            self.sent.append(Sent(kind, user, text, token, body))
+            proactive = kind == "cs" and not reply_to
+            if reply_to:
+                self.replies[reply_to] = self.replies.get(reply_to, 0) + 1
+                proactive = self.replies[reply_to] > 8
+            via = "message_id" if reply_to else "user_id"
+            self.sent.append(Sent(kind, user, text, token, body, via, proactive))
             self._lock.notify_all()
             data = {"message_id": f"oa-msg-{len(self.sent)}", "user_id": user}
             return {"error": 0, "message": "Success", "data": data}

@@ -79,6 +79,7 @@ class OutboxGate:
         *,
         paid: Transport | None = None,
         staff_chat: str | None = None,
+        on_contact: Callable[[ContactRecord], None] = lambda contact: None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.transport = transport
@@ -88,6 +89,7 @@ class OutboxGate:
         self.repository = repository
         self.paid = paid
         self.staff_chat = staff_chat
+        self.on_contact = on_contact  # the OA: the citizen's last message id, for replies
         self.clock = clock
         self.pending: set[str] = set()  # chats with messages waiting (as of the last round)
         self.closed: set[str] = set()  # chats Zalo refused (as of the last round)
@@ -177,7 +179,10 @@ class OutboxGate:
         contacts = await asyncio.to_thread(self.repository.contacts, self.channel, list(chats))
         now = self.clock()
         for chat, items in chats.items():
-            reason = self.verdict(contacts.get(chat), now)
+            contact = contacts.get(chat)
+            if contact is not None:
+                self.on_contact(contact)
+            reason = self.verdict(contact, now)
             route = "free" if reason is None else None
             if reason not in (None, "refused") and "paid" in self._notifiers:
                 route = "paid"  # outside the window; a chat Zalo refuses waits for the citizen

@@ -89,7 +89,14 @@ class ZaloOaChannel(ZaloChannel):
         paid = None
         if config.paid_route != "off":
             paid = PaidSender(self.api, self.tokens, limiter, self.caps, kind=config.paid_route)
-        self.gate = OutboxGate(self.sender, hotline, zalo, paid=paid, staff_chat=config.staff_chat)
+        self.gate = OutboxGate(
+            self.sender,
+            hotline,
+            zalo,
+            paid=paid,
+            staff_chat=config.staff_chat,
+            on_contact=lambda c: self.sender.remember(c.chat_id, c.last_message_id),
+        )
         self.alerts = StaffAlerts(hotline, config.staff_chat, alerts, wake=wake)
         self.sender.on_refused = self.gate.on_refused
         if paid is not None:
@@ -133,6 +140,7 @@ class ZaloOaChannel(ZaloChannel):
     async def _on_inbound(self, event: ZaloEvent) -> None:
         """The citizen wrote: the free-reply window opens again (and its count resets)."""
         self.gate.answering(event.chat_id)
+        self.sender.remember(event.chat_id, event.message_id)  # the replies name it
         await self._touched.submit((event.chat_id, event.message_id))
 
     async def _count(self, chat_id: str) -> None:

@@ -5,7 +5,11 @@
 - -32 / -100 / 5xx: pause and try again;
 - a window code (not a follower, no recent interaction, night curfew …): `Refused`, the
   chat is held until the citizen writes again (curfew: until 06:00);
-- every consultation message sent is counted, for the 8-replies-per-window rule.
+- every consultation message sent is counted, for the 8-replies-per-window rule;
+- a consultation message names the citizen's last message (`recipient.message_id`, known
+  from the webhook or the stored contact, `remember`): Zalo counts a reply as one only
+  then, one naming just the `user_id` as proactive (quota or paid; channels.md §6). Without
+  a known message id it falls back to the user id.
 
 `PaidSender` sends the same text as a `transaction` or `promotion` message (a template with
 a header and the text), the department's paid or quota route outside the window.
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,6 +38,7 @@ log = logging.getLogger(__name__)
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 TEMPLATE_TYPES = {"transaction": "transaction_education", "promotion": "promotion"}
 Counter = Callable[[str], Awaitable[None]]
+REMEMBERED_CHATS = 20_000  # chats whose last message id is kept in memory (the DB has all)
 
 
 def after_curfew(now: datetime) -> datetime:
@@ -53,6 +58,16 @@ class OaSender:
     on_sent: Counter | None = None
     kind: str = "cs"
     channel: str = OA_CHANNEL
+    reply_to: dict[str, str] = field(default_factory=dict)  # chat → citizen's last message
+
+    def remember(self, chat_id: str, message_id: str | None) -> None:
+        """The citizen's latest message in the chat, which replies will name."""
+        if not message_id:
+            return
+        self.reply_to.pop(chat_id, None)  # newest last, so the oldest go first
+        self.reply_to[chat_id] = message_id
+        while len(self.reply_to) > REMEMBERED_CHATS:
+            del self.reply_to[next(iter(self.reply_to))]
 
     async def send_text(self, chat_id: str, text: str) -> None:
         await self._post(chat_id, self._body(chat_id, text))
@@ -63,7 +78,9 @@ class OaSender:
         return None  # the OA API has no typing indicator
 
     def _body(self, chat_id: str, text: str) -> dict[str, Any]:
-        return {"recipient": {"user_id": chat_id}, "message": {"text": text}}
+        message_id = self.reply_to.get(chat_id)
+        recipient = {"message_id": message_id} if message_id else {"user_id": chat_id}
+        return {"recipient": recipient, "message": {"text": text}}
 
     async def _post(self, chat_id: str, body: dict[str, Any]) -> None:
         refreshed = False
