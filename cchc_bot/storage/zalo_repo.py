@@ -3,7 +3,10 @@
 Token rotation (`rotate_oa_token`) runs the refresh call *inside* the transaction that holds
 the token row locked (``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite)
 and writes the new pair before committing, so two workers never spend the same single-use
-refresh token and a new pair is never used before it is stored.
+refresh token and a new pair is never used before it is stored. The refresh token is spent
+once Zalo answers, so the pair it gave is never thrown away: a retried transaction writes
+that same pair instead of refreshing again, and if the write fails for good the pair comes
+back in `UnsavedGrant` (the caller keeps it and stores it later with `save_oa_grant`).
 """
 
 from __future__ import annotations
@@ -44,6 +47,20 @@ class TokenGrant:
 
     def __repr__(self) -> str:
         return f"TokenGrant(expires_in={self.expires_in!r})"
+
+
+class UnsavedGrant(StorageError):
+    """Zalo gave a new pair (the stored refresh token is spent) but it could not be stored.
+
+    `spent` is the refresh token the stored row still holds: `save_oa_grant(app_id, spent,
+    grant)` writes the pair later, unless the row changed meanwhile.
+    """
+
+    def __init__(self, app_id: str, spent: str, grant: TokenGrant) -> None:
+        super().__init__(f"the new Zalo OA token pair of app {app_id} could not be stored")
+        self.app_id = app_id
+        self.spent = spent
+        self.grant = grant
 
 
 @dataclass(frozen=True)
@@ -110,29 +127,45 @@ class ZaloRepository:
         """Refresh the pair unless another worker already replaced `stale_access`.
 
         `refresh(refresh_token)` runs with the row locked; its new pair is written in the
-        same transaction. If it raises, nothing changes and the error propagates.
+        same transaction. If it raises, nothing changes and the error propagates. Once it
+        answered, its pair is kept: a retried transaction writes the same pair (the refresh
+        token is not spent twice), and a write that fails for good raises `UnsavedGrant`.
         """
-        calls = 0
-
-        def once(token: str) -> TokenGrant:
-            nonlocal calls
-            calls += 1
-            if calls > 1:  # a retried transaction must not spend a refresh token twice
-                raise StorageError("token refresh interrupted; not repeating it")
-            return refresh(token)
+        obtained: list[tuple[str, TokenGrant]] = []  # (refresh token spent, the new pair)
 
         def work(session: Session) -> OaToken:
             row = session.get(ZaloToken, app_id, with_for_update=True, populate_existing=True)
             if row is None:
                 raise StorageError(f"no Zalo OA token stored for app {app_id}")
             if row.access_token != stale_access:
-                return _token(row)  # someone refreshed meanwhile: use theirs
-            grant = once(row.refresh_token)
-            now = self._now()
-            row.access_token, row.refresh_token = grant.access_token, grant.refresh_token
-            row.expires_at = now + timedelta(seconds=grant.expires_in) if grant.expires_in else None
-            row.version, row.updated_at = row.version + 1, now
+                return _token(row)  # someone refreshed meanwhile (or our pair was committed)
+            if not obtained:
+                obtained.append((row.refresh_token, refresh(row.refresh_token)))
+            _store_grant(row, obtained[0][1], self._now())
             session.flush()
+            return _token(row)
+
+        try:
+            return self._db.run(work, write=True)
+        except StorageError as exc:
+            if not obtained:
+                raise
+            raise UnsavedGrant(app_id, obtained[0][0], obtained[0][1]) from exc
+
+    def save_oa_grant(self, app_id: str, spent: str, grant: TokenGrant) -> OaToken:
+        """Store a pair `UnsavedGrant` left over, if the row still holds `spent`.
+
+        Returns the stored pair: ours, or what the row holds when it changed meanwhile
+        (our pair already written, or new tokens seeded from the settings).
+        """
+
+        def work(session: Session) -> OaToken:
+            row = session.get(ZaloToken, app_id, with_for_update=True, populate_existing=True)
+            if row is None:
+                raise StorageError(f"no Zalo OA token stored for app {app_id}")
+            if row.refresh_token == spent:
+                _store_grant(row, grant, self._now())
+                session.flush()
             return _token(row)
 
         return self._db.run(work, write=True)
@@ -260,6 +293,12 @@ class ZaloRepository:
             return set(session.scalars(stmt.returning(ZaloDeferral.outbox_id)))
 
         return self._db.run(work, write=True)
+
+
+def _store_grant(row: ZaloToken, grant: TokenGrant, now: datetime) -> None:
+    row.access_token, row.refresh_token = grant.access_token, grant.refresh_token
+    row.expires_at = now + timedelta(seconds=grant.expires_in) if grant.expires_in else None
+    row.version, row.updated_at = row.version + 1, now
 
 
 def _token(row: ZaloToken) -> OaToken:
