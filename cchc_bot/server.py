@@ -98,7 +98,10 @@ class Server:
         self.settings = settings
         self.app = app
         self.repository = ChannelRepository(app.database)
-        self.dispatcher = Dispatcher(app.hotline, self.repository, interval=dispatch_interval)
+        staff = settings.staff_chat_id if settings.telegram_token else None
+        self.dispatcher = Dispatcher(
+            app.hotline, self.repository, interval=dispatch_interval, staff_chat=staff or None
+        )
         self.telegram: TelegramChannel | None = None
         alerts = AlertThrottle()  # at most one error alert a minute, from all channels
         webhooks: list[Webhook] = []

@@ -2,8 +2,9 @@
 
 Every `interval` seconds — or at once when woken (a ticket was filed, staff answered) — it
 runs each channel's periodic job (posting new tickets to the staff group), then delivers the
-pending hotline messages (answers, rejections, surveys) through the channels' notifiers, and
-about hourly forgets processed inbound updates older than two days (dedup needs 24 h).
+pending hotline messages (answers, rejections, surveys) through the channels' notifiers
+(a message that will never go out is posted to the staff group, `staff_chat`), and about
+hourly forgets processed inbound updates older than two days (dedup needs 24 h).
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ class Dispatcher:
         repository: ChannelRepository | None = None,
         *,
         interval: float = 3.0,
+        staff_chat: str | None = None,
     ) -> None:
         self.hotline = hotline
+        self.staff_chat = staff_chat
         self.repository = repository
         self.interval = interval
         self.notifiers: dict[str, Notifier] = {}
@@ -42,6 +45,7 @@ class Dispatcher:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._last_prune = float("-inf")
+        self.rounds = 0  # rounds run so far (tests and health wait on it)
 
     def add(self, notifier: Notifier | None = None, job: Job | None = None) -> None:
         if notifier is not None:
@@ -71,6 +75,7 @@ class Dispatcher:
         self._task = None
 
     async def run_once(self) -> None:
+        self.rounds += 1
         for job in self.jobs:
             try:
                 await job()
@@ -82,6 +87,10 @@ class Dispatcher:
             except Exception:
                 log.exception("outbox delivery failed")
             else:
+                if report.finals:
+                    await asyncio.to_thread(
+                        self.hotline.outbox.staff_notices, report.finals, self.staff_chat
+                    )
                 if report.sent or report.failed or report.gone:
                     log.info(
                         "outbox: %d sent, %d failed, %d unreachable",

@@ -83,8 +83,9 @@ async def test_a_chat_zalo_refuses_is_held_and_served_when_the_citizen_writes(
     trail = lambda: [a for a in bot.app.hotline.show(number).audit if a.action == "held"]  # noqa: E731
     (held,) = await until(trail)
     assert held.actor == "zalo" and "Zalo từ chối" in held.detail
-    await asyncio.sleep(0.5)  # several dispatcher rounds: held, not retried, not failed
-    assert _outbox(bot, number) == [("pending", 1)]
+    rounds = bot.server.dispatcher.rounds
+    await until(lambda: bot.server.dispatcher.rounds > rounds + 8)  # more than 5 rounds
+    assert _outbox(bot, number) == [("pending", 0)]  # held: no attempt counted, not failed
     assert len(bot.bot.calls_to("sendmessage", CHAT)) == 2  # the ticket reply + the refusal
     assert len(trail()) == 1  # staff are told once
 
@@ -136,3 +137,19 @@ async def test_a_failure_is_apologised_for_and_staff_alerted_once_a_minute(
     await bot.settle()
     await asyncio.sleep(0.3)  # dispatcher rounds: the second failure was counted, not sent
     assert len(telegram.texts(STAFF_CHAT)) == 1
+
+
+async def test_a_message_that_fails_for_good_is_in_the_history_and_told_to_staff(
+    start_zalo, telegram: FakeTelegram
+) -> None:
+    bot = await start_zalo(**staff_env(telegram))
+    number = await _ticket(bot)
+    bot.bot.fail("sendMessage", 401, "Unauthorized", chat_id=CHAT, times=5)  # every round
+    await _answer(bot, number, "Câu trả lời của cán bộ.")
+    (failed,) = await until(
+        lambda: [a for a in bot.app.hotline.show(number).audit if a.action == "failed"]
+    )
+    assert failed.actor == "zalo" and "5 lần" in failed.detail
+    (notice,) = await until(lambda: [t for t in telegram.texts(STAFF_CHAT) if "❌" in t])
+    assert number in notice and "Zalo (bot)" in notice and "liên hệ trực tiếp" in notice
+    assert not bot.app.hotline.tickets.pending_outbox(channel="zalo")  # failed: not retried

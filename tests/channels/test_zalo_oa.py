@@ -171,6 +171,54 @@ async def _ticket(bot: ZaloRunning) -> str:
     return found.group(0)
 
 
+def _use_replies(bot: ZaloRunning, replies: int) -> None:
+    """As if `replies` free replies had gone out since the citizen's last message."""
+    query = text("UPDATE zalo_contacts SET replies = :n WHERE chat_id = :chat")
+    bot.app.database.run(lambda s: s.execute(query, {"n": replies, "chat": USER}), write=True)
+
+
+def _held(bot: ZaloRunning, number: str) -> list[str]:
+    return [a.detail for a in bot.app.hotline.show(number).audit if a.action == "held"]
+
+
+async def test_the_eight_replies_are_counted_per_message_and_part(start_zalo) -> None:
+    bot = await start_zalo(bot=False, oa=True)
+    numbers = []
+    for i, topic in enumerate(("xe buýt", "máy bay", "tàu hỏa")):
+        assert await _say(bot, f"/hotline Vé {topic} đi Phú Quốc giá bao nhiêu") == 200
+        found = NUMBER.search((await bot.oa_replies(USER, i + 1))[i])
+        assert found
+        numbers.append(found.group(0))
+    assert len(set(numbers)) == 3
+    await bot.settle()
+    _use_replies(bot, 7)  # one free reply left, three answers to send
+    sent = len(bot.oa.texts(USER))
+    for number in numbers:
+        await asyncio.to_thread(bot.app.hotline.answer, number, "Xin hỏi Sở GTVT.", "Lan")
+    await until(lambda: sum(len(_held(bot, n)) for n in numbers) == 2)
+    rounds = bot.server.dispatcher.rounds
+    await until(lambda: bot.server.dispatcher.rounds > rounds + 3)
+    assert len(bot.oa.texts(USER)) == sent + 1  # the 8th reply, and no 9th or 10th
+    held = [d for n in numbers for d in _held(bot, n)]
+    assert len(held) == 2 and all("đủ 8 tin" in d for d in held)
+    pending = bot.app.hotline.tickets.pending_outbox(channel="zalo_oa")
+    assert len(pending) == 2 and all(p.attempts == 0 for p in pending)
+
+
+async def test_an_answer_in_two_parts_does_not_fit_one_reply_left(start_zalo) -> None:
+    bot = await start_zalo(bot=False, oa=True, CCHC_ZALO_OA_PAID_ROUTE="transaction")
+    number = await _ticket(bot)
+    await bot.settle()
+    _use_replies(bot, 7)
+    long_answer = "\n\n".join(f"Đoạn {i}: " + "hướng dẫn chi tiết " * 30 for i in range(5))
+    assert 2000 < len(long_answer) < 3800
+    sent = len(bot.oa.texts(USER))
+    await asyncio.to_thread(bot.app.hotline.answer, number, long_answer, "Lan")
+    paid = await bot.oa_replies(USER, 2, kind="transaction")  # both parts by the paid route
+    assert paid[0].startswith(f"Trả lời phiếu {number}")
+    assert len(bot.oa.texts(USER)) == sent and not _held(bot, number)  # no free part spent
+
+
 @pytest.fixture
 def telegram() -> Iterator[FakeTelegram]:
     fake = FakeTelegram()

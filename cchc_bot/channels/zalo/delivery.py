@@ -5,12 +5,15 @@ message, at most `window_replies` times; the Zalo Bot Platform documents no wind
 may refuse a chat (then the chat is closed until the citizen writes). Each dispatcher round
 (`run`) looks at the channel's pending messages, chat by chat:
 - the chat is open → `HotlineService.deliver_pending` sends them (the usual bookkeeping:
-  sent, failed with retries, rating offered after an answer);
+  sent, failed with retries, rating offered after an answer), as many as the window's
+  replies left allow, counted per message part (an answer in 2 parts takes 2);
 - it is outside the window and the department enabled a paid route → sent that way;
-- otherwise the message stays pending (never dropped) and, once per message, the refusal
-  is written to the ticket's history (`cchc-bot queue show`), logged, and posted to the
-  staff group if there is one. When the citizen next writes, `deliver_chat` sends it right
-  after the bot's reply.
+- otherwise the message stays pending (never dropped; a deferral is no delivery attempt)
+  and, once per message, the refusal is written to the ticket's history (`cchc-bot queue
+  show`), logged, and posted to the staff group if there is one. When the citizen next
+  writes, `deliver_chat` sends it right after the bot's reply.
+A message that does fail for good (`failed` after repeated errors, `gone`) is in its
+ticket's history and posted to the staff group too.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from cchc_bot import texts
 from cchc_bot.channels.render import plain_parts
 from cchc_bot.channels.zalo.transport import Refused, Transport
 from cchc_bot.hotline import DeliveryError, HotlineService, RecipientGone
+from cchc_bot.hotline_outbox import Deferred, DeliveryReport
 from cchc_bot.messages import Reply
 from cchc_bot.storage import ContactRecord, HeldMessage, NewOutbox, ZaloRepository
 
@@ -48,25 +52,32 @@ class ZaloNotifier:
         self.loop = loop
         self.timeout = timeout
         self.held = held
+        self.budget: dict[str, int] = {}  # chat → messages the window still allows
 
     def send(self, chat_id: str, text: str) -> None:
         if self.held(chat_id):  # Zalo refused this chat a moment ago: do not insist
-            raise DeliveryError("held: the chat refuses messages until the citizen writes")
-        future = asyncio.run_coroutine_threadsafe(self._send_all(chat_id, text), self.loop)
+            raise Deferred("refused", "the chat refuses messages until the citizen writes")
+        parts = plain_parts(Reply(text), self.transport.caps)
+        left = self.budget.get(chat_id)
+        if left is not None:
+            if len(parts) > left:  # the free replies left do not cover every part
+                raise Deferred("replies", f"{len(parts)} part(s), {left} free repl(ies) left")
+            self.budget[chat_id] = left - len(parts)
+        future = asyncio.run_coroutine_threadsafe(self._send_all(chat_id, parts), self.loop)
         try:
             future.result(self.timeout)
         except (RecipientGone, DeliveryError):
             raise
         except Refused as exc:
-            raise DeliveryError(f"held: {exc.reason}") from exc
+            raise Deferred("refused", exc.reason) from exc
         except TimeoutError as exc:
             future.cancel()
             raise DeliveryError("timed out") from exc
         except Exception as exc:
             raise DeliveryError(type(exc).__name__) from exc
 
-    async def _send_all(self, chat_id: str, text: str) -> None:
-        for part in plain_parts(Reply(text), self.transport.caps):
+    async def _send_all(self, chat_id: str, parts: list[str]) -> None:
+        for part in parts:
             await self.transport.send_text(chat_id, part)
 
 
@@ -189,9 +200,16 @@ class OutboxGate:
             if route is None:
                 await self._hold(items, reason or "refused")
                 continue
-            report = await asyncio.to_thread(
-                self.hotline.deliver_pending, {self.channel: self._notifiers[route]}, chat_id=chat
-            )
+            report = await self._send(route, chat, self._replies_left(contact, route))
+            finals = list(report.finals)
+            if "paid" in self._notifiers and any(r == "replies" for _, r in report.deferred):
+                report = await self._send("paid", chat, None)  # the rest by the paid route
+                finals += report.finals
+            deferred = dict(report.deferred)  # held: Zalo would not take them now
+            for why in sorted({r for r in deferred.values() if r in texts.ZALO_HELD_REASONS}):
+                await self._hold([i for i in items if deferred.get(i.outbox_id) == why], why)
+            if finals:
+                await asyncio.to_thread(self.hotline.outbox.staff_notices, finals, self.staff_chat)
             if report.failed or report.gone:
                 log.warning(
                     "%s outbox for chat %s: %d sent, %d failed, %d unreachable",
@@ -201,6 +219,20 @@ class OutboxGate:
                     report.failed,
                     report.gone,
                 )
+
+    def _replies_left(self, contact: ContactRecord | None, route: str) -> int | None:
+        """Free replies the window still allows (None: no limit, or the paid route)."""
+        limit = self.caps.window_replies
+        if route != "free" or self.caps.can_initiate or limit is None:
+            return None
+        return max(0, limit - (contact.replies if contact is not None else 0))
+
+    async def _send(self, route: str, chat: str, left: int | None) -> DeliveryReport:
+        notifier = self._notifiers[route]
+        notifier.budget = {} if left is None else {chat: left}
+        return await asyncio.to_thread(
+            self.hotline.deliver_pending, {self.channel: notifier}, chat_id=chat
+        )
 
     async def _hold(self, items: list[HeldMessage], reason: str) -> None:
         pairs = [(item.outbox_id, reason) for item in items]
