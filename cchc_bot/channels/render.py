@@ -1,22 +1,29 @@
 """Rendering shared by the channels: splitting long texts, and, for channels without
 buttons, choices as numbered lines ("Trả lời 1, 2 hoặc 3").
 
-`plain_parts(reply, caps)` is the whole rendering for a plain-text channel (Zalo, console):
-numbered choices, HTML reduced to text, parts cut at paragraph, then line, then word
-boundaries within the channel's `max_text`.
+`render_for(reply, caps)` is the one rendering every channel uses; what it does is decided
+by the channel's `Capabilities`, not by which channel asks:
+- `caps.html`: text HTML-escaped (our own HTML kept) with a plain fallback per part, else
+  plain text (our HTML reduced to text);
+- `caps.buttons`: the choices as button rows on the last part, else numbered lines at its
+  end (or a part of their own when they do not fit);
+- parts cut at paragraph, then line, then word boundaries within `caps.max_text`.
+`plain_parts(reply, caps)` is the same as plain texts (Zalo, benchmarks).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from cchc_bot import texts
 from cchc_bot.channels.capabilities import Capabilities
 from cchc_bot.messages import Reply
 
 HOTLINE_CODE = "/hotline"
+RATING_PREFIX = "/danhgia"
+ButtonRows = tuple[tuple[tuple[str, str], ...], ...]  # rows of (label, code)
 _TAG = re.compile(r"<[^>]+>")
 _SEPARATORS = ("\n\n", "\n", " ")
 
@@ -75,21 +82,61 @@ def strip_tags(markup: str) -> str:
     return html.unescape(_TAG.sub("", markup))
 
 
+@dataclass(frozen=True)
+class Part:
+    """One message to send: `text` in `parse_mode` ("HTML" or None) and its plain fallback."""
+
+    text: str
+    parse_mode: str | None
+    plain: str
+    buttons: ButtonRows = ()
+
+
+def button_rows(choices: tuple[tuple[str, str], ...]) -> ButtonRows:
+    """One choice per row (labels are long titles); the 👍/👎 pair shares one row."""
+    rows: list[tuple[tuple[str, str], ...]] = []
+    ratings = tuple(c for c in choices if c[1].startswith(RATING_PREFIX))
+    for choice in choices:
+        if choice[1].startswith(RATING_PREFIX):
+            if choice is ratings[0]:
+                rows.append(ratings)
+            continue
+        rows.append((choice,))
+    return tuple(rows)
+
+
+def render_for(reply: Reply, caps: Capabilities) -> list[Part]:
+    """The messages for one reply on a channel that can do what `caps` says."""
+    plain = reply.format != "html"
+    text = reply.text if plain or caps.html else strip_tags(reply.text)
+    chunks = split_text(text, caps.max_text) if text.strip() else []
+    if reply.choices and not caps.buttons:  # numbered lines, kept together at the end
+        block = numbered(replace(reply, text="")).strip()
+        block = html.escape(block, quote=False) if caps.html and not plain else block
+        if chunks and units(f"{chunks[-1]}\n\n{block}") <= caps.max_text:
+            chunks[-1] = f"{chunks[-1]}\n\n{block}"
+        else:
+            chunks += split_text(block, caps.max_text)
+    chunks = chunks or [text.strip() or "…"]
+    if not caps.html:
+        parts = [Part(c, None, c) for c in chunks]
+    elif plain:
+        parts = [Part(html.escape(c, quote=False), "HTML", c) for c in chunks]
+    else:
+        parts = [Part(c, "HTML", strip_tags(c)) for c in chunks]
+    if reply.choices and caps.buttons:
+        last = parts[-1]
+        parts[-1] = Part(last.text, last.parse_mode, last.plain, button_rows(reply.choices))
+    return parts
+
+
 def plain_parts(reply: Reply, caps: Capabilities) -> list[str]:
-    """The messages for one reply on a channel without buttons or HTML.
+    """The messages for one reply as plain texts (`render_for` on a channel without HTML).
 
     The numbered choices and the "Trả lời …" hint stay together at the end of the last
     part (or make a part of their own when they do not fit there).
     """
-    body = strip_tags(reply.text) if reply.format == "html" and not caps.html else reply.text
-    parts = split_text(body, caps.max_text) if body.strip() else []
-    if reply.choices:
-        block = numbered(replace(reply, text="")).strip()
-        if parts and units(f"{parts[-1]}\n\n{block}") <= caps.max_text:
-            parts[-1] = f"{parts[-1]}\n\n{block}"
-        else:
-            parts += split_text(block, caps.max_text)
-    return parts or [body.strip() or "…"]
+    return [part.plain for part in render_for(reply, replace(caps, html=False))]
 
 
 def _numbers_phrase(count: int) -> str:

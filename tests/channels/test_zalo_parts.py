@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cchc_bot.channels.capabilities import TELEGRAM, ZALO_BOT, ZALO_OA
-from cchc_bot.channels.render import plain_parts, units
-from cchc_bot.channels.telegram.render import MAX_CHARS
+from cchc_bot import texts
+from cchc_bot.channels.capabilities import TELEGRAM, ZALO_BOT, ZALO_OA, Capabilities
+from cchc_bot.channels.render import plain_parts, render_for, units
+from cchc_bot.channels.telegram.render import render
 from cchc_bot.channels.zalo import signature
 from cchc_bot.channels.zalo.config import ZaloBotConfig, ZaloOaConfig
 from cchc_bot.channels.zalo.conversation import addressed
@@ -135,10 +136,39 @@ def test_signature_right_tampered_foreign_stale_and_header_timestamp() -> None:
 # -- rendering by capability -----------------------------------------------------------------
 
 
-def test_capabilities_drive_the_renderers() -> None:
-    assert TELEGRAM.max_text == MAX_CHARS and TELEGRAM.buttons and TELEGRAM.html
-    assert not ZALO_BOT.buttons and not ZALO_BOT.html and ZALO_BOT.max_text < 2000
-    assert ZALO_OA.can_initiate is False and ZALO_OA.reply_window_hours == 48
+def _caps(buttons: bool, html: bool, max_text: int = 1000) -> Capabilities:
+    return Capabilities("x", max_text=max_text, buttons=buttons, html=html, can_initiate=True)
+
+
+CHOOSE = Reply("<b>Chọn</b> &amp; xem", choices=(("A <1>", "/a a"), ("B", "/a b")), format="html")
+
+
+def test_rendering_follows_the_capabilities_not_the_channel() -> None:
+    (tg,) = render_for(CHOOSE, _caps(buttons=True, html=True))
+    assert (tg.text, tg.parse_mode, tg.plain) == ("<b>Chọn</b> &amp; xem", "HTML", "Chọn & xem")
+    assert tg.buttons == ((("A <1>", "/a a"),), (("B", "/a b"),))  # no numbered lines
+    (html_only,) = render_for(CHOOSE, _caps(buttons=False, html=True))
+    assert html_only.parse_mode == "HTML" and not html_only.buttons
+    assert "1. A &lt;1&gt;" in html_only.text and "1. A <1>" in html_only.plain
+    (buttons_only,) = render_for(CHOOSE, _caps(buttons=True, html=False))
+    assert (buttons_only.text, buttons_only.parse_mode) == ("Chọn & xem", None)
+    assert buttons_only.buttons == tg.buttons
+    (plain,) = render_for(CHOOSE, _caps(buttons=False, html=False))
+    assert plain.text == plain.plain and plain.parse_mode is None and not plain.buttons
+    assert plain.text.splitlines()[:4] == ["Chọn & xem", "", "1. A <1>", "2. B"]
+    escaped = render_for(Reply("a < b & c"), _caps(buttons=False, html=True))[0]
+    assert (escaped.text, escaped.plain) == ("a &lt; b &amp; c", "a < b & c")
+    # the channels' own capabilities: Telegram and Zalo render through the same function
+    assert render(CHOOSE) == render_for(CHOOSE, TELEGRAM)
+    assert plain_parts(CHOOSE, ZALO_BOT) == [p.text for p in render_for(CHOOSE, ZALO_OA)]
+
+
+def test_parts_are_cut_at_the_capabilitys_limit() -> None:
+    text = "\n\n".join(f"đoạn {i} " + "chữ " * 40 for i in range(6))
+    for limit in (300, 700):
+        parts = render_for(Reply(text, choices=(("A", "/a a"),)), _caps(False, False, limit))
+        assert all(units(p.text) <= limit for p in parts) and len(parts) > 1
+        assert parts[-1].text.rstrip().endswith(texts.PICK_ONE_HINT)
 
 
 def test_a_2500_character_reply_is_two_zalo_messages_cut_at_a_paragraph() -> None:

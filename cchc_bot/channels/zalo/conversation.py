@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from cchc_bot import texts
 from cchc_bot.channels.alerts import describe
 from cchc_bot.channels.limits import FloodGuard
-from cchc_bot.channels.render import plain_parts
+from cchc_bot.channels.render import render_for
 from cchc_bot.channels.zalo.events import ZaloEvent
 from cchc_bot.channels.zalo.transport import Refused, Transport
 from cchc_bot.engine import Engine
@@ -126,8 +126,8 @@ class Conversation:
         return reply
 
     async def send_reply(self, chat_id: str, reply: Reply) -> None:
-        for part in plain_parts(reply, self.transport.caps):
-            await self.transport.send_text(chat_id, part)
+        for part in render_for(reply, self.transport.caps):  # plain: Zalo caps have no HTML
+            await self.transport.send_text(chat_id, part.text)
 
     async def _say(self, chat_id: str, reply: Reply) -> None:
         try:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from cchc_bot import texts
-from cchc_bot.channels.render import plain_parts
+from cchc_bot.channels.render import render_for
 from cchc_bot.channels.zalo.transport import Refused, Transport
 from cchc_bot.hotline import DeliveryError, HotlineService, RecipientGone
 from cchc_bot.hotline_outbox import Deferred, DeliveryReport
@@ -57,7 +57,7 @@ class ZaloNotifier:
     def send(self, chat_id: str, text: str) -> None:
         if self.held(chat_id):  # Zalo refused this chat a moment ago: do not insist
             raise Deferred("refused", "the chat refuses messages until the citizen writes")
-        parts = plain_parts(Reply(text), self.transport.caps)
+        parts = [p.text for p in render_for(Reply(text), self.transport.caps)]
         left = self.budget.get(chat_id)
         if left is not None:
             if len(parts) > left:  # the free replies left do not cover every part
