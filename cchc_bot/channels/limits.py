@@ -4,11 +4,17 @@
 one chat with short bursts, about 30 messages/s in all, at most 20 a minute in one group).
 It is a GCRA ("virtual scheduling") limiter: each send reserves the earliest slot the
 budgets allow and sleeps until then, so concurrent senders are served in order without a
-background task. A 429 `retry_after`
-pauses every send (`pause`), because Telegram then refuses every call, not only that chat's.
+background task. A 429 `retry_after` pauses every send (`pause`), because Telegram then
+refuses every call, not only that chat's.
 
 `FloodGuard` counts a citizen's messages in a sliding minute: past the limit the first
 message gets one polite notice and the rest are ignored until the window frees.
+
+Both live in the process, on purpose: sharing them through the database would add a write
+per message sent or received (the hot path; the load benchmark's 300 updates/s). With
+several workers the budgets add up: give each worker `1/N` of the overall rates, and route
+a chat to one worker (as the load benchmark's proxy does) for the per-chat, group and
+flood limits to hold; a 429 then pauses the worker that got it (the others get their own).
 """
 
 from __future__ import annotations
