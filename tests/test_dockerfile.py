@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import shlex
 import subprocess
 import sys
@@ -45,9 +46,19 @@ def image_env() -> dict[str, str]:
     return env
 
 
-def test_the_image_serves_on_every_interface_as_a_non_root_user() -> None:
+def test_the_image_serves_on_every_interface_as_a_non_root_user(tmp_path: Path) -> None:
     env = image_env()
-    settings = Settings.load(environ=env, env_file=None)  # every value valid
+    # the image's folders exist only inside it: check them against its COPY lines, the rest
+    # of the values here (Settings refuses a knowledge folder that is not there)
+    workdir = [rest for word, rest in instructions() if word == "WORKDIR"][-1]
+    copied = {
+        posixpath.normpath(posixpath.join(workdir, rest.split()[-1]))
+        for word, rest in instructions()
+        if word == "COPY"
+    }
+    folder = posixpath.join(workdir, env.get("CCHC_KNOWLEDGE_DIR", "knowledge"))
+    assert posixpath.normpath(folder) in copied, (folder, copied)
+    settings = Settings.load(environ=env, env_file=None, knowledge_dir=tmp_path)
     assert settings.http_host == "0.0.0.0"  # reachable through the published port
     exposed = [rest for word, rest in instructions() if word == "EXPOSE"]
     assert exposed == [str(settings.http_port)]
