@@ -1,15 +1,27 @@
-"""Composition root: settings → database → knowledge → engine."""
+"""Composition root: settings → database → knowledge → engine.
+
+A running server follows edits of the knowledge folder: :meth:`App.watch_knowledge` (a job
+of the server's dispatcher round) looks at the folder's YAML files at most every
+:data:`KNOWLEDGE_CHECK_SECONDS` and reloads when one changed; the hotline's working calendar
+takes the new holidays with it.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from cchc_bot.broadcast import SubscriptionDesk
 from cchc_bot.engine import Engine
 from cchc_bot.hotline import HotlineService, Policy
 from cchc_bot.kb_service import KnowledgeService
+from cchc_bot.knowledge import Holiday
 from cchc_bot.matching import Thresholds
 from cchc_bot.settings import Settings
 from cchc_bot.storage import (
@@ -19,9 +31,11 @@ from cchc_bot.storage import (
     SchemaOutOfDate,
     SubscriptionRepository,
 )
-from cchc_bot.workcalendar import WorkCalendar
+from cchc_bot.workcalendar import WorkCalendar, holiday_gaps
 
 log = logging.getLogger(__name__)
+
+KNOWLEDGE_CHECK_SECONDS = 10.0
 
 
 @dataclass
@@ -31,9 +45,22 @@ class App:
     knowledge: KnowledgeService
     engine: Engine
     hotline: HotlineService
+    _checked: float = field(default=float("-inf"), init=False, repr=False)
 
     def close(self) -> None:
         self.database.close()
+
+    def reload_knowledge_if_changed(self) -> bool:
+        """Reload the knowledge folder when a YAML file changed (and the calendar with it)."""
+        return self.knowledge.reload_if_changed()
+
+    async def watch_knowledge(self) -> None:
+        """A dispatcher job: look for knowledge edits at most every KNOWLEDGE_CHECK_SECONDS."""
+        now = time.monotonic()
+        if now - self._checked < KNOWLEDGE_CHECK_SECONDS:
+            return
+        self._checked = now
+        await asyncio.to_thread(self.reload_knowledge_if_changed)
 
 
 def thresholds(settings: Settings) -> Thresholds:
@@ -65,9 +92,28 @@ def build_hotline(
     holidays = [h.day for h in knowledge.current.knowledge.holidays]
     calendar = WorkCalendar.build(settings.timezone, settings.work_hours, holidays)
     policy = Policy(settings.question_due_days, settings.complaint_due_days)
-    return HotlineService(
+    hotline = HotlineService(
         Repository(database), HotlineRepository(database), knowledge, calendar, policy
     )
+    knowledge.on_reload(hotline.follow_holidays)
+    warn_holiday_gaps(knowledge.current.knowledge.holidays, settings.timezone)
+    knowledge.on_reload(
+        lambda loaded: warn_holiday_gaps(loaded.knowledge.holidays, settings.timezone)
+    )
+    return hotline
+
+
+def warn_holiday_gaps(holidays: Iterable[Holiday], timezone: ZoneInfo) -> None:
+    """Log what holidays.yaml lacks for the coming year (due times would count those days)."""
+    gaps = holiday_gaps([h.day for h in holidays], datetime.now(timezone).date())
+    if gaps is not None:
+        log.warning(
+            "holidays.yaml does not cover the year up to %s: listed until %s, Tet missing: %s "
+            "(due times will count those days as working days; `cchc-bot kb check` tells more)",
+            gaps.horizon,
+            gaps.listed_until or "-",
+            ", ".join(map(str, gaps.tet_years)) or "-",
+        )
 
 
 def build_app(settings: Settings, knowledge_dir: Path | None = None) -> App:

@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("current", help="show the schema revision")
 
     prune = db_sub.add_parser("prune", help="remove old message texts, keep the statistics")
-    prune.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+    prune.add_argument("--older-than", type=cli_queue.days_count, required=True, metavar="DAYS")
 
     cli_queue.add_parsers(sub)
     cli_notices.add_parsers(sub)
@@ -350,8 +350,8 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 
             database.check_schema()
             cutoff = datetime.now(UTC) - timedelta(days=args.older_than)
-            count = HotlineRepository(database).prune_messages(cutoff)
-            print(cli_texts.PRUNED.format(count=count, days=args.older_than))
+            pruned = HotlineRepository(database).prune(cutoff)
+            print(cli_texts.PRUNED.format(days=args.older_than, **vars(pruned)))
         elif args.db_command == "upgrade":
             before = database.current_revision()
             database.upgrade()

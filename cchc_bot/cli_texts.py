@@ -69,6 +69,7 @@ TICKET_TEXT = "\nNội dung:\n{text}"
 TICKET_CANDIDATES = "\nGợi ý của bot:"
 TICKET_MEMBERS = "\nPhiếu gộp cùng: {numbers}"
 TICKET_ANSWER = "\nTrả lời ({by}, {at}):\n{answer}"
+TICKET_LEAD = "\nGộp vào nhóm của phiếu: {number}"
 TICKET_REJECT_REASON = "\nLý do từ chối: {reason}"
 TICKET_NOTE = "\n[ghi chú] {author}, {at}: {text}"
 TICKET_HISTORY = "\nLịch sử:"
@@ -116,6 +117,12 @@ STAFF_EMPTY_NOTE = "Ghi chú đang trống."
 STAFF_REJECT_NEEDS_REASON = "Từ chối phiếu cần ghi rõ lý do (--reason)."
 STAFF_NEEDS_NAME = "Cần biết ai thực hiện: thêm --by TÊN hoặc đặt biến CCHC_STAFF_NAME."
 STAFF_PROMOTE_NEEDS_ANSWER = "Phiếu {number} chưa có câu trả lời để đưa vào cơ sở tri thức."
+STAFF_TEXT_AND_FILE = (
+    "Chỉ dùng một nguồn cho câu trả lời: hoặc nội dung trong lệnh, hoặc --file, không dùng cả hai."
+)
+STAFF_NOT_GROUPED = "Phiếu {number} không thuộc nhóm nào."
+STAFF_UNGROUPED = "Đã tách phiếu {number} khỏi nhóm (các phiếu thay đổi theo: {others})."
+STAFF_CLOSED_GROUP = " Đã đóng cùng {count} phiếu gộp."
 STAFF_PROMOTE_NEEDS_TOPIC = (
     "Chưa có mục '{entry_id}': cần --topic (tệp faq, ví dụ faq/hoi-dap.yaml) để tạo mục mới."
 )
@@ -132,7 +139,12 @@ FILE_REASONS = {
 FILE_NOT_UTF8 = "Tệp không đọc được theo mã UTF-8 ({reason}); hãy lưu lại tệp ở dạng UTF-8."
 EXPORT_BAD_RANGE = "Khoảng ngày không hợp lệ: --from {start} sau --to {end}."
 EXPORTED = "Đã xuất {count} phiếu ra {path}."
-PRUNED = "Đã xóa nội dung {count} tin nhắn cũ hơn {days} ngày (giữ lại số liệu thống kê)."
+PRUNED = (
+    "Đã xóa nội dung cũ hơn {days} ngày (giữ lại số liệu thống kê): {messages} tin nhắn, "
+    "{tickets} phiếu đã đóng hoặc từ chối, {notes} ghi chú, {outbox} tin đã gửi, "
+    "{comments} góp ý khảo sát."
+)
+PRUNE_BAD_DAYS = "DAYS phải là số nguyên từ 1 trở lên, ví dụ --older-than 365 (nhận: {value!r})."
 
 # --- Broadcasts: notices for staff (`cchc-bot notices …`, the scheduler) ------------------------
 

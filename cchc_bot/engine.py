@@ -6,7 +6,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from cchc_bot.broadcast import (
     UNSUBSCRIBE_WORDS,
     SubscriptionDesk,
 )
-from cchc_bot.desk import TICKET_NUMBER, CitizenDesk
+from cchc_bot.desk import TICKET_NUMBER, CitizenDesk, FileReason
 from cchc_bot.hotline import HotlineService
 from cchc_bot.kb_service import KnowledgeService
 from cchc_bot.knowledge.model import Entry
@@ -42,6 +42,19 @@ _HOTLINE_PHRASES = ("gap can bo", "noi chuyen voi can bo", "gap nguoi that", "ch
 class _Outcome:
     reply: Reply
     state: ChatState | None = None  # the chat memory to save, if it changed
+    # The decision in the message log when it is a follow-up of a question already counted
+    # there (reports count each question once): "choice_pick" (a suggestion picked),
+    # "detail" (the full procedure after an answer), "handoff" (sent to staff afterwards).
+    logged: str | None = None
+
+
+def _follow_up_pick(entry_id: str, state: ChatState | None, outcome: _Outcome) -> str | None:
+    """How the log records an entry delivered for a question already counted (see _Outcome)."""
+    if outcome.reply.entry_id is None or state is None or not state.pending_question:
+        return None  # from a menu or a topic: a question of its own
+    if state.last_entry_id is None:
+        return "choice_pick"  # one of the suggestions offered for the question
+    return "detail" if state.last_entry_id == entry_id else None
 
 
 def _choices_reply(intro: str, codes: list[tuple[str, str]], decision: str, **meta) -> Reply:
@@ -97,7 +110,7 @@ class Engine:
                     chat_id=incoming.chat_id,
                     user_id=incoming.user_id,
                     text=mask_personal(incoming.text),
-                    decision=reply.decision,
+                    decision=outcome.logged or reply.decision,
                     latency_ms=round(latency, 3),
                     entry_id=reply.entry_id,
                     score=reply.score,
@@ -110,14 +123,9 @@ class Engine:
             log.warning("could not log exchange: %s", exc)
         log.info(
             "reply channel=%s chat=%s decision=%s entry=%s score=%s aspect=%s ms=%.1f",
-            incoming.channel,
-            incoming.chat_id,
-            reply.decision,
-            reply.entry_id,
-            reply.score,
-            reply.aspect,
-            latency,
-        )
+            incoming.channel, incoming.chat_id, reply.decision, reply.entry_id, reply.score,
+            reply.aspect, latency,
+        )  # fmt: skip
         return reply
 
     def preview(self, text: str) -> tuple[Match, Reply]:
@@ -137,14 +145,11 @@ class Engine:
         if not text:
             return _Outcome(Reply(texts.EMPTY, decision="empty"))
         if len(text) > MAX_MESSAGE_CHARS:
-            limit = MAX_MESSAGE_CHARS
-            return _Outcome(
-                Reply(texts.TOO_LONG.format(length=len(text), limit=limit), decision="too_long")
-            )
-        if self.desk is not None and (text[0].isdigit() or text.lower().startswith("/boqua")):
-            answered = self.desk.survey(incoming, text)
-            if answered is not None:
-                return _Outcome(answered, ChatState(incoming.channel, incoming.chat_id))
+            too_long = texts.TOO_LONG.format(length=len(text), limit=MAX_MESSAGE_CHARS)
+            return _Outcome(Reply(too_long, decision="too_long"))
+        answered = self.desk.survey_reply(incoming, text, state) if self.desk else None
+        if answered is not None:  # scores or a skip word while a survey waits
+            return _Outcome(answered, ChatState(incoming.channel, incoming.chat_id))
         if text.startswith("/"):
             return self._command(incoming, text, state)
         pick = _PICK.match(text)
@@ -183,7 +188,8 @@ class Engine:
         if name == "t":
             return self._topic(incoming, rest)
         if name == "a":
-            return self._entry(incoming, rest)
+            outcome = self._entry(incoming, rest)
+            return replace(outcome, logged=_follow_up_pick(rest, state, outcome))
         if name == "hotline":
             return self._hotline(incoming, rest or None, state)
         if name == "tracuu":
@@ -194,8 +200,9 @@ class Engine:
         if name == "danhgia" and self.desk is not None:
             question = state.pending_question if state else None
             reply, offered = self.desk.rate(incoming, rest, question)
-            if offered:
-                keep = ChatState(incoming.channel, incoming.chat_id, pending_question=question)
+            if offered:  # "0" sends the question answered (last_entry_id) to staff
+                last = state.last_entry_id if state else None
+                keep = ChatState(incoming.channel, incoming.chat_id, (), last, question)
                 return _Outcome(reply, keep)
             return _Outcome(reply, ChatState(incoming.channel, incoming.chat_id))
         return _Outcome(self._help())
@@ -265,23 +272,16 @@ class Engine:
         question: str | None,
         **meta,
     ) -> _Outcome:
-        state = ChatState(
-            incoming.channel,
-            incoming.chat_id,
-            pending_choices=tuple(code for _, code in choices if code != "/hotline"),
-            pending_question=question,
-        )
+        codes = tuple(code for _, code in choices if code != "/hotline")
+        state = ChatState(incoming.channel, incoming.chat_id, codes, None, question)
         return _Outcome(_choices_reply(intro, choices, decision, **meta), state)
 
     def _pick(self, incoming: Incoming, number: int, state: ChatState | None) -> _Outcome:
         pending = state.pending_choices if state else ()
         if number == 0:
-            if state and state.pending_question:
-                return self._hotline(incoming, state.pending_question, None)
-            return self._hotline(incoming, None, None)
+            return self._hotline(incoming, None, state)
         if not 1 <= number <= len(pending):
-            reply = Reply(texts.NO_PENDING_CHOICE.format(number=number), decision="pick")
-            return _Outcome(reply)
+            return _Outcome(Reply(texts.NO_PENDING_CHOICE.format(number=number), decision="pick"))
         code = pending[number - 1]
         return self._command(incoming, code, state)
 
@@ -366,21 +366,31 @@ class Engine:
     def _hotline(
         self, incoming: Incoming, question: str | None, state: ChatState | None
     ) -> _Outcome:
+        """/hotline <words> files them; else the question the chat is on (a follow-up)."""
+        follow_up = not question and state is not None and bool(state.pending_question)
         question = question or (state.pending_question if state else None)
         if not question:
-            agency = self.knowledge.current.knowledge.agency
-            return _Outcome(
-                Reply(texts.HOTLINE_ASK.format(hotline=agency.hotline), decision="hotline")
-            )
+            hint = texts.HOTLINE_ASK.format(hotline=self.knowledge.current.knowledge.agency.hotline)
+            return _Outcome(Reply(hint, decision="hotline"))
         match = self.knowledge.current.matcher.match(question, today=self._today())
-        return self._create_ticket(incoming, question, match)
+        # after suggestions none fitted the bot was unsure; after an answer or a 👎 the citizen
+        # asked for staff (the chat remembers the entry answered)
+        answered = not follow_up or (state is not None and state.last_entry_id is not None)
+        reason: FileReason = "asked" if answered else "unsure"
+        outcome = self._create_ticket(incoming, question, match, reason=reason)
+        return replace(outcome, logged="handoff") if follow_up else outcome
 
     def _create_ticket(
-        self, incoming: Incoming, text: str, match: Match, kind: str = "question"
+        self,
+        incoming: Incoming,
+        text: str,
+        match: Match,
+        kind: str = "question",
+        reason: FileReason = "unsure",
     ) -> _Outcome:
         if self.desk is None:
             return _Outcome(Reply(texts.PREVIEW_UNKNOWN, decision="unknown"))
-        reply = self.desk.file(incoming, text, match, kind)
+        reply = self.desk.file(incoming, text, match, kind, reason)
         return _Outcome(reply, ChatState(incoming.channel, incoming.chat_id))
 
     def _track(self, incoming: Incoming, number: re.Match[str]) -> _Outcome:

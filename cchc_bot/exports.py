@@ -1,7 +1,8 @@
 """Ticket exports for staff (``queue export``): CSV or an Excel workbook.
 
-The citizen's words are masked (phone, CCCD/CMND, e-mail) with
-:func:`cchc_bot.redact.mask_personal`; the ticket itself keeps them for the staff who answer.
+The citizen's words, the staff answer and the reason of a rejection are masked (phone,
+CCCD/CMND, e-mail) with :func:`cchc_bot.redact.mask_personal` (an answer often repeats the
+number it calls back); the ticket itself keeps them for the staff who answer.
 Times are local (Vietnam by default). Cells that a spreadsheet would run as a formula
 (``=…``, ``+…``, ``-…``, ``@…``) are neutralised: CSV gets a leading ``'``, the workbook stores
 them as plain text. This is the only module that imports ``openpyxl``.
@@ -58,8 +59,8 @@ def ticket_row(
         local(ticket.closed_at),
         t.CHANNEL_LABELS.get(ticket.channel, ticket.channel),
         mask_personal(ticket.text),
-        ticket.answer or "",
-        ticket.reject_reason or "",
+        mask_personal(ticket.answer or ""),
+        mask_personal(ticket.reject_reason or ""),
     ]
 
 

@@ -4,13 +4,18 @@ surveys: :mod:`cchc_bot.hotline_outbox`).
 One use-case module for every front end (engine, CLI, later channels and the web admin).
 Status flow: open → assigned → answered → closed, or open/assigned → rejected (with a
 reason). Every change is one transaction with its audit row and the messages it sends.
+
+Groups: a new question near-identical to an open one from another chat joins its group
+(never when the two texts hold different numbers, or personal data such as a phone, ID,
+e-mail or a ticket/dossier code). Answering or closing a lead does the same to its members;
+a rejected lead hands its open members on to the first of them; ``ungroup`` takes one out.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,8 +23,19 @@ from cchc_bot import cli_texts, texts
 from cchc_bot.hotline_outbox import DeliveryError as DeliveryError
 from cchc_bot.hotline_outbox import DeliveryReport, HotlineOutbox, Notifier
 from cchc_bot.hotline_outbox import RecipientGone as RecipientGone
-from cchc_bot.kb_service import KnowledgeService
-from cchc_bot.lexicon import COMPLAINT_CUES
+from cchc_bot.hotline_rules import (
+    ALLOWED_MOVES,
+    Opened,
+    TicketView,
+    TransitionError,
+    canonical_number,
+    may_group,
+    same_numbers,
+    working_days,
+)
+from cchc_bot.hotline_rules import Policy as Policy
+from cchc_bot.hotline_rules import looks_like_complaint as looks_like_complaint
+from cchc_bot.kb_service import KnowledgeService, Loaded
 from cchc_bot.matching.similarity import similar_questions
 from cchc_bot.storage import (
     Candidate,
@@ -39,47 +55,6 @@ log = logging.getLogger(__name__)
 OPEN_STATES = ("open", "assigned")
 _GROUP_WINDOW = timedelta(days=30)
 _GROUP_SIMILARITY = 90.0  # 0–100, on normalised text: "near-identical" questions
-
-
-class TransitionError(Exception):
-    """A staff action that the ticket's status does not allow (message for staff)."""
-
-
-@dataclass(frozen=True)
-class Policy:
-    question_due_days: float = 3
-    # Luật Khiếu nại 2011: a complaint must be accepted (thụ lý) within 10 days of receipt;
-    # the hotline promises its first substantive reply within 10 working days.
-    complaint_due_days: float = 10
-
-
-@dataclass(frozen=True)
-class Opened:
-    ticket: TicketRecord
-    existing: bool  # the same citizen had already asked this and it is still open
-
-
-@dataclass(frozen=True)
-class TicketView:
-    ticket: TicketRecord
-    notes: tuple
-    audit: tuple
-    members: tuple[TicketRecord, ...] = ()
-
-
-# Only what a transition allows: from-states per action.
-_ALLOWED: dict[str, tuple[str, ...]] = {
-    "assign": ("open", "assigned"),
-    "answer": ("open", "assigned", "answered"),
-    "close": ("answered",),
-    "reject": ("open", "assigned"),
-}
-
-
-def looks_like_complaint(text: str, tokens: Sequence[str]) -> bool:
-    """A report about how a case was handled rather than a question about a procedure."""
-    joined = " " + " ".join(tokens) + " "
-    return any(f" {cue} " in joined for cue in COMPLAINT_CUES)
 
 
 class HotlineService:
@@ -111,7 +86,16 @@ class HotlineService:
         holidays = [h.day for h in knowledge.current.knowledge.holidays]
         calendar = WorkCalendar.build(timezone, None, holidays)
         tickets = HotlineRepository(repository.database, clock=clock)
-        return cls(repository, tickets, knowledge, calendar, clock=clock)
+        service = cls(repository, tickets, knowledge, calendar, clock=clock)
+        knowledge.on_reload(service.follow_holidays)
+        return service
+
+    def follow_holidays(self, loaded: Loaded) -> None:
+        """Use the holidays of a reloaded knowledge base (due times of new tickets)."""
+        holidays = frozenset(h.day for h in loaded.knowledge.holidays)
+        if holidays != self.calendar.holidays:
+            self.calendar = replace(self.calendar, holidays=holidays)
+            log.info("working calendar: %d holidays", len(holidays))
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -128,8 +112,8 @@ class HotlineService:
         return ticket.due_at.astimezone(self.timezone).strftime(texts.DUE_FORMAT)
 
     def response_phrase(self, kind: str) -> str:
-        days = self.due_days(kind)
-        return texts.QUESTION_RESPONSE.format(days=f"{days:g}")
+        """'trong 03 ngày làm việc': the time staff have, from the policy (the settings)."""
+        return texts.QUESTION_RESPONSE.format(days=working_days(self.due_days(kind)))
 
     # --- citizens ---------------------------------------------------------------------------
 
@@ -149,13 +133,10 @@ class HotlineService:
         now = self.clock()
         lead: TicketRecord | None = None
         if kind == "question":
-            normalizer = self.knowledge.current.matcher.normalizer
-            for other in self.tickets.open_questions_for_grouping(now - _GROUP_WINDOW):
-                if similar_questions(normalizer, text, other.text) < _GROUP_SIMILARITY:
-                    continue
-                if (other.channel, other.chat_id) == (channel, chat_id):
-                    return Opened(other, existing=True)
-                lead = lead or other
+            found = self._similar_open(channel, chat_id, text, now)
+            if isinstance(found, Opened):
+                return found
+            lead = found
         ticket, joined = self.tickets.open_ticket(
             NewTicket(
                 channel=channel,
@@ -178,6 +159,30 @@ class HotlineService:
             # Grouping only saves staff work: a lead answered or grouped meanwhile is no error.
             log.info("ticket %s left ungrouped: %s no longer leads", ticket.number, lead.number)
         return Opened(ticket, existing=False)
+
+    def _similar_open(
+        self, channel: str, chat_id: str, text: str, now: datetime
+    ) -> Opened | TicketRecord | None:
+        """The same citizen's open ticket asking this (``Opened``), else the lead of another
+        chat's group to join, else None. Members count too: a grouped citizen asking again
+        gets the ticket they have, not a second ticket and a second answer later."""
+        normalizer = self.knowledge.current.matcher.normalizer
+        candidates = self.tickets.open_questions_for_grouping(now - _GROUP_WINDOW)
+        join: TicketRecord | None = None
+        for other in candidates:
+            mine = (other.channel, other.chat_id) == (channel, chat_id)
+            if not (same_numbers(text, other.text) if mine else may_group(text, other.text)):
+                continue
+            if mine or join is None:
+                if similar_questions(normalizer, text, other.text) < _GROUP_SIMILARITY:
+                    continue
+                if mine:
+                    return Opened(other, existing=True)
+                join = other
+        if join is None or join.group_id is None:
+            return join
+        by_id = {t.id: t for t in candidates}
+        return by_id.get(join.group_id) or self.tickets.ticket_by_id(join.group_id)
 
     def ticket_for_citizen(self, number: str, channel: str, chat_id: str) -> TicketRecord | None:
         """The ticket, only if it belongs to this chat (nobody else may see it)."""
@@ -213,6 +218,13 @@ class HotlineService:
 
     # --- staff ------------------------------------------------------------------------------
 
+    def _refusal(self, number: str, action: str, exc: TicketStateConflict) -> TransitionError:
+        status = texts.TICKET_STATUS_NAMES.get(exc.current_status, exc.current_status)
+        action_name = cli_texts.STAFF_ACTIONS[action]
+        return TransitionError(
+            cli_texts.STAFF_BAD_TRANSITION.format(number=number, action=action_name, status=status)
+        )
+
     def _change(
         self,
         action: str,
@@ -221,29 +233,26 @@ class HotlineService:
         changes: Mapping[str, object],
         detail: str = "",
         outbox: Sequence[NewOutbox] = (),
+        leave_group: bool = False,
     ) -> TicketRecord:
         try:
             return self.tickets.update_ticket(
                 number,
-                expected=_ALLOWED[action],
+                expected=ALLOWED_MOVES[action],
                 changes=changes,
                 actor=actor,
                 action=action,
                 detail=detail,
                 outbox=outbox,
+                leave_group=leave_group,
             )
         except TicketNotFound:
             raise TransitionError(cli_texts.STAFF_NO_TICKET.format(number=number)) from None
         except TicketStateConflict as exc:
-            raise TransitionError(
-                cli_texts.STAFF_BAD_TRANSITION.format(
-                    number=number,
-                    action=cli_texts.STAFF_ACTIONS[action],
-                    status=texts.TICKET_STATUS_NAMES.get(exc.current_status, exc.current_status),
-                )
-            ) from None
+            raise self._refusal(number, action, exc) from None
 
     def assign(self, number: str, who: str, actor: str) -> TicketRecord:
+        number = canonical_number(number)
         return self._change("assign", number, actor, {"status": "assigned", "assignee": who}, who)
 
     def answer(self, number: str, text: str, actor: str) -> list[TicketRecord]:
@@ -251,19 +260,14 @@ class HotlineService:
         text = text.strip()
         if not text:
             raise TransitionError(cli_texts.STAFF_EMPTY_ANSWER)
-        ticket = self.show(number).ticket
-        lead_number = ticket.number
-        if ticket.group_id is not None and ticket.group_id != ticket.id:
-            lead = self.tickets.ticket_by_id(ticket.group_id)
-            lead_number = lead.number if lead else ticket.number
-        now = self.clock()
+        lead_number = self._lead_number(self.show(number).ticket)
         try:
-            answered = self.tickets.answer_group(
+            return self.tickets.answer_group(
                 lead_number,
                 answer=text,
                 actor=actor,
-                now=now,
-                expected=_ALLOWED["answer"],
+                now=self.clock(),
+                expected=ALLOWED_MOVES["answer"],
                 outbox_for=lambda t: NewOutbox(
                     channel=t.channel,
                     chat_id=t.chat_id,
@@ -273,37 +277,46 @@ class HotlineService:
                 ),
             )
         except TicketStateConflict as exc:
-            raise TransitionError(
-                cli_texts.STAFF_BAD_TRANSITION.format(
-                    number=number,
-                    action=cli_texts.STAFF_ACTIONS["answer"],
-                    status=texts.TICKET_STATUS_NAMES.get(exc.current_status, exc.current_status),
-                )
-            ) from None
-        return answered
+            raise self._refusal(canonical_number(number), "answer", exc) from None
+
+    def _lead_number(self, ticket: TicketRecord) -> str:
+        """The number to act on for a group: its lead (a member's own number otherwise)."""
+        if ticket.group_id is None or ticket.group_id == ticket.id:
+            return ticket.number
+        lead = self.tickets.ticket_by_id(ticket.group_id)
+        return lead.number if lead else ticket.number
 
     def note(self, number: str, text: str, actor: str):  # -> NoteRecord
         if not text.strip():
             raise TransitionError(cli_texts.STAFF_EMPTY_NOTE)
-        self.show(number)
-        return self.tickets.add_note(number, actor, text.strip())
-
-    def close(self, number: str, actor: str) -> TicketRecord:
         ticket = self.show(number).ticket
-        survey = NewOutbox(
-            channel=ticket.channel,
-            chat_id=ticket.chat_id,
-            kind="survey",
-            text=texts.SURVEY_ASK.format(number=ticket.number),
-            ticket_id=ticket.id,
-        )
-        closed = self._change(
-            "close", number, actor, {"status": "closed", "closed_at": self.clock()}, "", (survey,)
-        )
-        self.tickets.create_survey(closed.id, closed.channel, closed.chat_id)
-        return closed
+        return self.tickets.add_note(ticket.number, actor, text.strip())
+
+    def close(self, number: str, actor: str) -> list[TicketRecord]:
+        """Close an answered ticket and its answered members; each citizen gets the survey.
+
+        The status, the audit rows, the surveys and the messages asking them are one
+        transaction. Returns the ticket first, then the members closed with it.
+        """
+        ticket = self.show(number).ticket
+        try:
+            return self.tickets.close_group(
+                ticket.number,
+                actor=actor,
+                outbox_for=lambda t: NewOutbox(
+                    channel=t.channel,
+                    chat_id=t.chat_id,
+                    kind="survey",
+                    text=texts.SURVEY_ASK.format(number=t.number),
+                    ticket_id=t.id,
+                ),
+            )
+        except TicketStateConflict as exc:
+            raise self._refusal(ticket.number, "close", exc) from None
 
     def reject(self, number: str, reason: str, actor: str) -> TicketRecord:
+        """Refuse a ticket with a reason; it leaves its group (a lead hands its open members
+        on to the first of them, so they can still be answered)."""
         reason = reason.strip()
         if not reason:
             raise TransitionError(cli_texts.STAFF_REJECT_NEEDS_REASON)
@@ -317,18 +330,28 @@ class HotlineService:
             ticket_id=ticket.id,
         )
         changes = {"status": "rejected", "reject_reason": reason, "closed_at": self.clock()}
-        return self._change("reject", number, actor, changes, reason, (notice,))
+        return self._change(
+            "reject", ticket.number, actor, changes, reason, (notice,), leave_group=True
+        )
+
+    def ungroup(self, number: str, actor: str) -> list[TicketRecord]:
+        """Take a ticket out of its group (audited); a lead hands its members on."""
+        ticket = self.show(number).ticket
+        changed = self.tickets.ungroup(ticket.number, actor=actor)
+        if not changed:
+            raise TransitionError(cli_texts.STAFF_NOT_GROUPED.format(number=ticket.number))
+        return changed
 
     def show(self, number: str) -> TicketView:
+        number = canonical_number(number)
         ticket = self.repository.get_ticket(number)
         if ticket is None:
             raise TransitionError(cli_texts.STAFF_NO_TICKET.format(number=number))
-        members = tuple(self.tickets.group_members(ticket.id))
         return TicketView(
             ticket,
             tuple(self.tickets.notes(ticket.number)),
             tuple(self.tickets.audit_trail(ticket.number)),
-            members,
+            tuple(self.tickets.group_members(ticket.id)),
         )
 
     def list(

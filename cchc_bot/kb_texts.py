@@ -137,6 +137,18 @@ BAD_INTEGER = "{what} = '{text}' phải là số nguyên từ {low} đến {high
 BAD_DAY = "'day' = '{text}' phải từ 1 đến 28, hoặc 'last' (ngày cuối tháng)"
 BAD_TIME = "'time' = '{text}' phải có dạng \"HH:MM\" (ví dụ \"08:00\", trong ngoặc kép)"
 
+# --- holidays.yaml: the coming year must be covered (`knowledge.checks.check_holidays`) ------
+
+HOLIDAYS_SHORT = (
+    "danh sách ngày nghỉ chỉ có đến {until}, chưa phủ hết một năm tới (đến {horizon}): "
+    "hạn trả lời phiếu sẽ tính cả ngày lễ chưa ghi là ngày làm việc; hãy thêm ngày nghỉ năm sau "
+    "theo thông báo chính thức"
+)
+HOLIDAYS_NO_TET = (
+    "chưa có ngày nghỉ Tết Nguyên đán {year}: thêm các ngày nghỉ theo quyết định của Thủ tướng "
+    "Chính phủ khi có thông báo"
+)
+
 # --- `cchc-bot queue promote`: writing a question back (`knowledge.writer`) -----------------------
 
 NO_ENTRY = "không có mục '{id}'"
@@ -146,3 +158,7 @@ QUESTIONS_NOT_BLOCK = (
 TOPIC_NO_ENTRIES_LIST = "tệp chủ đề không có danh sách 'entries'"
 ENTRIES_FLOW = "'entries' viết trên một dòng; hãy thêm thủ công"
 ENTRIES_NOT_LAST = "'entries' phải là khóa cuối cùng của tệp để thêm tự động"
+DEFAULT_FAQ_TOPIC = "Hỏi – đáp"  # the title of a new faq/hoi-dap.yaml
+TOPIC_TITLE_NEEDED = (
+    'tệp chủ đề mới: cần tên chủ đề có dấu, ví dụ --topic-title "Tuyển sinh đầu cấp"'
+)

@@ -67,9 +67,12 @@ COL_DECISION = "Cách xử lý"
 COL_COUNT = "Số lượt"
 DECISION_LABELS: dict[str, str] = {
     "answer": "Trả lời ngay",
-    "pick": "Trả lời sau khi người dân chọn",
+    "pick": "Trả lời nội dung người dân chọn từ danh mục",
     "choices": "Gợi ý để người dân chọn",
-    "ticket": "Chuyển đường dây nóng",
+    "choice_pick": "– sau đó người dân chọn một gợi ý, bot trả lời",
+    "ticket": "Chuyển đường dây nóng (bot chưa trả lời được)",
+    "complaint": "Phản ánh, kiến nghị chuyển đường dây nóng",
+    "handoff": "– sau đó người dân yêu cầu chuyển cán bộ",
     "unknown": "Không tìm được câu trả lời",
 }
 COL_TOPIC = "Chủ đề"
@@ -147,11 +150,14 @@ def reasons(counts: dict[str, int]) -> str:
 # -- definitions (printed at the end of the report) ------------------------------------------
 
 NOTES: tuple[str, ...] = (
-    "Câu hỏi tiếp nhận: tin nhắn mà bot trả lời ngay, gợi ý lựa chọn, chuyển đường dây nóng"
-    " hoặc không tìm được câu trả lời, cộng các lần người dân chọn một nội dung được gợi ý.",
-    "Bot trả lời được: tin nhắn bot trả lời bằng một nội dung trong cơ sở tri thức"
-    " (trả lời ngay hoặc sau khi người dân chọn).",
-    "Chuyển đường dây nóng: câu hỏi bot chuyển thành phiếu cho cán bộ trả lời.",
+    "Câu hỏi tiếp nhận: mỗi câu hỏi tính một lần, ở tin nhắn đầu tiên — bot trả lời ngay,"
+    " gợi ý lựa chọn, chuyển đường dây nóng, ghi nhận phản ánh, kiến nghị, hoặc người dân"
+    " chọn một nội dung từ danh mục. Việc người dân chọn gợi ý, xem toàn bộ thủ tục hay yêu"
+    " cầu gặp cán bộ sau đó không tính thêm câu hỏi.",
+    "Bot trả lời được: câu hỏi bot trả lời bằng một nội dung trong cơ sở tri thức"
+    " (trả lời ngay hoặc sau khi người dân chọn gợi ý).",
+    "Chuyển đường dây nóng: câu hỏi, phản ánh, kiến nghị bot chuyển thành phiếu cho cán bộ,"
+    " kể cả khi người dân yêu cầu gặp cán bộ sau câu trả lời hoặc gợi ý của bot.",
     "Phiếu mới: phiếu được tạo trong tháng (kể cả phiếu do người dân yêu cầu gặp cán bộ).",
     "Phiếu quá hạn: phiếu có hạn trả lời trong tháng mà đến hạn chưa được trả lời, đóng"
     " hoặc từ chối (kể cả phiếu trả lời sau hạn).",

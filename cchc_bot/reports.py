@@ -8,12 +8,17 @@ frozen :class:`MonthlyReport`. :mod:`cchc_bot.report_render` turns it into Markd
 Definitions (also printed in the report, see ``report_texts.NOTES``):
 
 - *questions received*: logged messages whose decision is in :data:`QUESTION_DECISIONS`
-  (``answer``, ``choices``, ``unknown``, ``ticket``, and ``pick`` when an entry was delivered).
-  A question answered after the citizen picked a suggestion counts twice (``choices`` then
-  ``pick``): both are exchanges the bot handled. Greetings, help, menus, ticket look-ups,
-  thanks, empty and too-long messages are not questions.
+  (``answer``, ``choices``, ``unknown``, ``ticket``, ``complaint``, and ``pick`` when an
+  entry was delivered from a menu): each question once, where it first reached the bot.
+  Follow-ups of a question already counted are logged with their own decisions and not
+  counted again: ``choice_pick`` (the citizen picked one of the suggestions), ``detail`` (the
+  full procedure after an answer), ``handoff`` (sent to staff afterwards: "0", 👎 then "0",
+  "gặp cán bộ"). Greetings, help, menus, ticket look-ups, thanks, empty and too-long
+  messages are not questions. (Months logged before these decisions existed counted a
+  picked suggestion as ``pick``, a second question.)
 - *answered by the bot*: decision in :data:`BOT_ANSWER_DECISIONS` with an entry delivered.
-- *handed off*: decision ``ticket`` (the bot filed a ticket for the hotline).
+- *handed off*: decision in :data:`HANDOFF_DECISIONS`: a ticket the bot filed for the
+  hotline, a complaint filed for the hotline, or a question sent to staff as a follow-up.
 - *tickets opened/answered/closed/rejected/overdue* and *time to answer*: see
   :meth:`ReportQueries.figures`; time to answer is wall-clock hours to the first answer.
 - percentiles use linear interpolation between closest ranks (numpy's default).
@@ -32,10 +37,20 @@ from cchc_bot.broadcast_report import NoticeFigures
 from cchc_bot.redact import mask_personal
 from cchc_bot.storage import CriterionScore, Period, PeriodFigures, ReportQueries, vietnam_tz
 
-QUESTION_DECISIONS: tuple[str, ...] = ("answer", "choices", "unknown", "ticket", "pick")
-BOT_ANSWER_DECISIONS: tuple[str, ...] = ("answer", "pick")
-HANDOFF_DECISIONS: tuple[str, ...] = ("ticket",)
-_NEEDS_ENTRY = frozenset({"pick"})  # a "pick" of a number that offered nothing is no question
+QUESTION_DECISIONS: tuple[str, ...] = (
+    "answer",
+    "choices",
+    "unknown",
+    "ticket",
+    "complaint",
+    "pick",
+)
+BOT_ANSWER_DECISIONS: tuple[str, ...] = ("answer", "pick", "choice_pick")
+HANDOFF_DECISIONS: tuple[str, ...] = ("ticket", "complaint", "handoff")
+# The decisions table: every question decision, and the follow-ups that end a question.
+SHOWN_DECISIONS: tuple[str, ...] = (*QUESTION_DECISIONS, "choice_pick", "handoff")
+# a "pick" of a number that offered nothing is no question
+_NEEDS_ENTRY = frozenset({"pick", "choice_pick"})
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -217,7 +232,7 @@ def _counts(figures: PeriodFigures, decisions: Sequence[str]) -> int:
 
 
 def _decisions(figures: PeriodFigures) -> tuple[tuple[str, int], ...]:
-    totals = {d: _counts(figures, (d,)) for d in QUESTION_DECISIONS}
+    totals = {d: _counts(figures, (d,)) for d in SHOWN_DECISIONS}
     return tuple(sorted(((d, n) for d, n in totals.items() if n), key=lambda x: (-x[1], x[0])))
 
 

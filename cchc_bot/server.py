@@ -102,6 +102,7 @@ class Server:
         self.dispatcher = Dispatcher(
             app.hotline, self.repository, interval=dispatch_interval, staff_chat=staff or None
         )
+        self.dispatcher.add(job=app.watch_knowledge)  # reload on knowledge edits (app.py)
         self.telegram: TelegramChannel | None = None
         alerts = AlertThrottle()  # at most one error alert a minute, from all channels
         webhooks: list[Webhook] = []

@@ -43,3 +43,9 @@ OUTBOX_NOT_FOUND = "Không có tin nhắn chờ gửi / no outbox message {outbo
 NOTICE_NOT_FOUND = "Không có bản tin {notice_id} / no notice {notice_id}"
 # {lead}: the ticket a group change was made on (the audit note of each member)
 GROUP_CHANGE = "nhóm/group {lead}"
+# {old}: the lead that left its group (rejected or ungrouped), {lead}: the new lead
+GROUP_NEW_LEAD = "dẫn nhóm thay phiếu {old} / leads the group instead of {old}"
+GROUP_MOVED = "chuyển sang nhóm {lead} (thay {old}) / moved to group {lead} (was {old})"
+GROUP_LEFT = "rời nhóm {lead} / left group {lead}"
+# {numbers}: the tickets that were grouped under this one
+GROUP_HANDED_ON = "rời nhóm; các phiếu {numbers} tách khỏi phiếu này / left its group: {numbers}"

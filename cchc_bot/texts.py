@@ -58,6 +58,14 @@ TICKET_CREATED = (
     "Cần gấp, anh/chị gọi đường dây nóng {hotline}.\n"
     "Tra cứu: /tracuu {number}"
 )
+TICKET_REQUESTED = (
+    "Câu hỏi của anh/chị đã được chuyển đến cán bộ phụ trách để trả lời trực tiếp.\n"
+    "Số phiếu của anh/chị: {number}\n"
+    "Hạn trả lời: {due} ({response}).\n"
+    "Câu trả lời sẽ được gửi lại ngay trong cuộc trò chuyện này. "
+    "Cần gấp, anh/chị gọi đường dây nóng {hotline}.\n"
+    "Tra cứu: /tracuu {number}"
+)
 COMPLAINT_CREATED = (
     "Cảm ơn anh/chị đã phản ánh. Nội dung đã được ghi nhận và chuyển đến bộ phận phụ trách.\n"
     "Số phiếu: {number}\n"
@@ -69,7 +77,7 @@ TICKET_EXISTS = (
     "Câu hỏi này anh/chị đã gửi ở phiếu {number} và đang chờ cán bộ trả lời (hạn {due}). "
     "Tra cứu: /tracuu {number}"
 )
-QUESTION_RESPONSE = "{days} ngày làm việc"
+QUESTION_RESPONSE = "trong {days} ngày làm việc"
 DUE_FORMAT = "%H:%M ngày %d/%m/%Y"
 
 # Messages sent to a citizen when staff act on their ticket.
@@ -101,12 +109,17 @@ FULL_PROCEDURE_LABEL = "Xem toàn bộ thủ tục"
 RATED_UP = "Cảm ơn anh/chị đã đánh giá!"
 RATED_DOWN = "Xin lỗi vì câu trả lời chưa đúng ý anh/chị. Gửi câu hỏi cho cán bộ trả lời trực tiếp?"
 SEND_TO_STAFF_LABEL = "Gửi cho cán bộ"
+RATED_NOTED = "Cảm ơn anh/chị, đánh giá đã được ghi nhận."
+RATED_DOWN_STAFF = (
+    "Cảm ơn anh/chị, đánh giá về câu trả lời phiếu {number} đã được ghi nhận để cán bộ rút "
+    "kinh nghiệm. Nếu còn vướng mắc, anh/chị gõ /hotline kèm nội dung cần hỏi thêm, "
+    "hoặc gọi đường dây nóng {hotline}."
+)
 RATING_UNKNOWN = "Không tìm thấy nội dung để đánh giá. Anh/chị gõ câu hỏi mới giúp tôi nhé."
 TICKET_FAILED = (
     "Xin lỗi, hệ thống tạm thời chưa ghi nhận được câu hỏi của anh/chị. "
     "Anh/chị vui lòng thử lại sau ít phút hoặc gọi đường dây nóng {hotline}."
 )
-TICKET_RESPONSE_DEFAULT = "trong 03 ngày làm việc"
 HOTLINE_ASK = (
     "Anh/chị gõ /hotline kèm nội dung cần hỏi hoặc phản ánh, ví dụ: "
     "«/hotline con tôi chuyển trường từ tỉnh khác về cần làm gì». "

@@ -109,3 +109,43 @@ class WorkCalendar:
 
 def _seconds(a: time, b: time) -> float:
     return (datetime.combine(date.min, b) - datetime.combine(date.min, a)).total_seconds()
+
+
+# Tết Nguyên đán (1st day of the lunar year) falls between 21 January and 20 February; its
+# days off run from a few days before to a few days after.
+_TET_FIRST, _TET_LAST = (1, 21), (2, 20)
+_TET_DAYS_OFF = ((1, 15), (2, 28))
+
+
+def _around_tet(year: int, day: date) -> bool:
+    return date(year, *_TET_DAYS_OFF[0]) <= day <= date(year, *_TET_DAYS_OFF[1])
+
+
+@dataclass(frozen=True)
+class HolidayGaps:
+    """What a holiday list lacks for the year after ``today`` (see :func:`holiday_gaps`)."""
+
+    horizon: date  # today + 1 year: due times may be computed up to here
+    listed_until: date | None  # the last holiday listed, when it is before the horizon
+    tet_years: tuple[int, ...]  # years whose Tết falls before the horizon but is not listed
+
+
+def holiday_gaps(holidays: Iterable[date], today: date) -> HolidayGaps | None:
+    """None when the list covers the coming year: a holiday on or after today + 1 year, and
+    some day off around every Tết before then. Otherwise what is missing."""
+    days = sorted(set(holidays))
+    horizon = today + timedelta(days=365)
+    last = days[-1] if days else None
+    missing_tet = tuple(
+        year
+        for year in range(today.year, horizon.year + 1)
+        if date(year, *_TET_LAST) >= today
+        and date(year, *_TET_FIRST) <= horizon
+        and not any(
+            date(year, *_TET_DAYS_OFF[0]) <= d <= date(year, *_TET_DAYS_OFF[1]) for d in days
+        )
+    )
+    short = last is None or last < horizon
+    if not short and not missing_tet:
+        return None
+    return HolidayGaps(horizon, last if short else None, missing_tet)

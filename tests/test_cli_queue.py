@@ -220,3 +220,154 @@ def test_thumbs_down_in_the_console_chat_offers_staff(
     assert f"0. {texts.SEND_TO_STAFF_LABEL}" in out and texts.HOTLINE_ONLY_HINT in out
     [ticket] = tickets(capsys)
     assert ticket["number"] in out and "bản sao" in ticket["text"]
+
+
+# --- the README's worked example, and what staff read --------------------------------------------
+
+
+def test_by_is_accepted_before_and_after_the_action(
+    capsys: pytest.CaptureFixture[str], opened: str
+) -> None:
+    code, out, err = run(capsys, "queue", "assign", opened, "Lan", "--by", "Trưởng phòng")
+    assert code == 0, err
+    assert "Lan" in out
+    code, _, err = run(capsys, "queue", "note", opened, "hỏi Sở GTVT", "--by", "Lan")
+    assert code == 0, err
+    code, _, err = run(capsys, "queue", "--by", "Hà", "note", opened, "đã gọi lại")
+    assert code == 0, err
+    view = json.loads(run(capsys, "queue", "show", opened, "--json")[1])
+    actors = [(a["action"], a["actor"]) for a in view["audit"]]
+    assert ("assign", "Trưởng phòng") in actors
+    assert ("note", "Lan") in actors and ("note", "Hà") in actors
+    assert [n["text"] for n in view["notes"]] == ["hỏi Sở GTVT", "đã gọi lại"]
+    assert view["members"] == []
+
+
+def test_the_list_shows_vietnamese_statuses_in_columns_and_json_keeps_codes(
+    capsys: pytest.CaptureFixture[str], opened: str
+) -> None:
+    assert run(capsys, "queue", "--by", "Lan", "assign", opened, "Minh")[0] == 0
+    code, out, _ = run(capsys, "queue", "list")
+    assert code == 0
+    header, row = out.splitlines()
+    assert "Đang xử lý" in row and "assigned" not in row
+    due = header.index("hạn")
+    who = header.index("người xử lý")
+    assert row[who - 1] == " " and row[who:].startswith("Minh")  # the due column never runs on
+    assert row[due:who].strip().count("/") == 2
+    [ticket] = tickets(capsys)
+    assert ticket["status"] == "assigned"
+
+
+def test_overdue_due_times_stay_in_their_column(
+    capsys: pytest.CaptureFixture[str], opened: str
+) -> None:
+    from datetime import UTC, datetime
+
+    from cchc_bot.app import build_app
+    from cchc_bot.settings import Settings
+
+    app = build_app(Settings.load())
+    try:  # the ticket was due long ago
+        past = {"due_at": datetime(2026, 1, 2, 10, 0, tzinfo=UTC)}
+        app.hotline.tickets.update_ticket(
+            opened, expected=["open"], changes=past, actor="test", action="x"
+        )
+    finally:
+        app.close()
+    assert run(capsys, "queue", "--by", "Lan", "assign", opened, "Minh")[0] == 0
+    code, out, _ = run(capsys, "queue", "list", "--overdue")
+    assert code == 0
+    header, row = out.splitlines()
+    who = header.index("người xử lý")
+    assert "02/01/2026 17:00 (quá hạn)" in row[:who] and row[who - 1] == " "
+    assert row[who:].startswith("Minh")
+
+
+def test_show_accepts_short_numbers_and_json_has_notes_audit_members(
+    capsys: pytest.CaptureFixture[str], opened: str
+) -> None:
+    year = opened.split("-")[1]
+    code, out, err = run(capsys, "queue", "show", f"hd-{year}-1")
+    assert code == 0, err
+    assert opened in out and "Mới tiếp nhận" in out
+    view = json.loads(run(capsys, "queue", "show", f"HD {year} 1", "--json")[1])
+    assert set(view) == TICKET_KEYS | {"notes", "audit", "members", "reject_reason"}
+    assert view["number"] == opened and view["audit"][0]["action"] == "open"
+
+
+def test_history_times_are_local(capsys: pytest.CaptureFixture[str], opened: str) -> None:
+    staff = ("queue", "--by", "Lan")
+    assert run(capsys, *staff, "answer", opened, "Trả lời")[0] == 0
+    assert run(capsys, *staff, "close", opened)[0] == 0
+    out = run(capsys, "queue", "show", opened)[1]
+    history = out.split("Lịch sử:")[1]
+    assert "+00:00" not in history and "closed_at=" in history
+    closed = json.loads(run(capsys, "queue", "show", opened, "--json")[1])["audit"][-1]
+    assert closed["action"] == "close"
+
+
+def test_answer_text_and_file_together_are_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, opened: str
+) -> None:
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Từ tệp", encoding="utf-8")
+    code, _, err = run(
+        capsys, "queue", "--by", "Lan", "answer", opened, "Từ lệnh", "--file", str(answer)
+    )
+    assert code == 1 and "--file" in err
+    assert tickets(capsys)[0]["status"] == "open"
+    code, _, _ = run(capsys, "queue", "--by", "Lan", "answer", opened, "--file", str(answer))
+    assert code == 0 and tickets(capsys)[0]["answer"] == "Từ tệp"
+
+
+def test_answers_are_masked_in_json_and_exports_and_the_export_is_audited(
+    capsys: pytest.CaptureFixture[str], opened: str
+) -> None:
+    staff = ("queue", "--by", "Lan")
+    assert run(capsys, *staff, "answer", opened, "Tôi sẽ gọi lại số 0912345678 của anh")[0] == 0
+    assert "0912345678" not in json.dumps(tickets(capsys))
+    code, out, _ = run(capsys, *staff, "export", "--from", "2020-01-01", "--to", "2099-12-31")
+    assert code == 0 and "0912345678" not in out and "09******78" in out
+    view = json.loads(run(capsys, "queue", "show", opened, "--json")[1])
+    assert "0912345678" not in json.dumps(view)
+    from cchc_bot.app import build_app
+    from cchc_bot.settings import Settings
+
+    app = build_app(Settings.load())
+    try:
+        exports = [a for a in app.hotline.tickets.audit_trail() if a.action == "export"]
+    finally:
+        app.close()
+    assert [(a.actor, a.ticket_number) for a in exports] == [("Lan", None)]
+    assert exports[0].detail.startswith("1 tickets 2020-01-01…2099-12-31, csv")
+
+
+def test_a_new_topic_file_gets_a_vietnamese_title(
+    capsys: pytest.CaptureFixture[str], knowledge: Path, opened: str
+) -> None:
+    staff = ("queue", "--by", "Lan")
+    assert run(capsys, *staff, "answer", opened, "Giá vé do hãng xe công bố.")[0] == 0
+    promote = (*staff, "promote", opened, "--entry-id", "ve-xe-du-hoc")
+    code, _, err = run(capsys, *promote, "--topic", "faq/ve-xe.yaml")
+    assert code == EXIT_USAGE and "--topic-title" in err
+    assert not (knowledge / "faq" / "ve-xe.yaml").exists()
+    code, _, err = run(capsys, *promote, "--topic", "faq/hoi-dap.yaml")
+    assert code == 0, err
+    written = (knowledge / "faq" / "hoi-dap.yaml").read_text(encoding="utf-8")
+    assert written.startswith('topic: "Hỏi – đáp"\n') and "Hoi dap" not in written
+
+
+@pytest.mark.parametrize("days", ["-5", "0", "abc"])
+def test_prune_needs_a_positive_number_of_days(
+    capsys: pytest.CaptureFixture[str], days: str
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run(capsys, "db", "prune", "--older-than", days)
+    assert exc.value.code == EXIT_USAGE
+    assert "DAYS" in capsys.readouterr().err
+
+
+def test_prune_reports_what_it_blanked(capsys: pytest.CaptureFixture[str], opened: str) -> None:
+    code, out, _ = run(capsys, "db", "prune", "--older-than", "1")
+    assert code == 0 and "0 tin nhắn" in out and "0 phiếu" in out

@@ -161,3 +161,16 @@ def test_nothing_personal_leaks_and_bad_formats_are_refused(tmp_path: Path) -> N
     empty = io.StringIO()
     assert export_tickets([], empty) == 0
     assert list(csv.reader(io.StringIO(empty.getvalue()))) == [list(EXPORT_HEADERS)]
+
+
+def test_answers_and_reasons_are_masked_too() -> None:
+    out = io.StringIO()
+    tickets = [
+        record(1, answer="Cán bộ sẽ gọi lại 0912345678, mail an.nguyen@gmail.com"),
+        record(2, status="rejected", answer=None, reject_reason="Trùng CCCD 079 123 456 789"),
+    ]
+    export_tickets(tickets, out)
+    text = out.getvalue()
+    for secret in ("0912345678", "an.nguyen@", "079 123 456 789"):
+        assert secret not in text
+    assert "09******78" in text and "0791******89" in text

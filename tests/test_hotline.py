@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cchc_bot import texts
 from cchc_bot.channels.recording import RecordingNotifier
 from cchc_bot.engine import Engine
 from cchc_bot.hotline import HotlineService, Policy, TransitionError
@@ -285,3 +286,187 @@ def test_a_recommendation_to_the_department_is_a_complaint(engine: Engine, text:
 
 def test_asking_where_to_send_a_recommendation_is_no_complaint(engine: Engine) -> None:
     assert say(engine, "gửi kiến nghị ở đâu").decision != "complaint"
+
+
+# --- groups: rejected leads, closing, ungrouping, asking again, what may be grouped ----------
+
+SIMILAR = "ve xe buyt vietjet di erasmus gia bao nhieu a"
+
+
+def group_of_three(engine: Engine, hotline: HotlineService) -> tuple[str, str, str]:
+    lead = ask_unknown(engine, "100")
+    first = ask_unknown(engine, "200", SIMILAR)
+    second = ask_unknown(engine, "300", UNKNOWN + " vậy")
+    assert {m.number for m in hotline.show(lead).members} == {first, second}
+    return lead, first, second
+
+
+def sent_to(hotline: HotlineService) -> list[str]:
+    console = RecordingNotifier("console")
+    hotline.deliver_pending({"console": console})
+    return sorted(chat for chat, _ in console.sent)
+
+
+def test_a_rejected_lead_hands_its_members_on(engine: Engine, hotline: HotlineService) -> None:
+    lead, first, second = group_of_three(engine, hotline)
+    hotline.reject(lead, "Không thuộc thẩm quyền của Sở", "Lan")
+    assert sent_to(hotline) == ["100"]  # the refusal
+    new_lead = hotline.repository.get_ticket(first)
+    assert new_lead is not None and new_lead.group_id is None
+    assert [m.number for m in hotline.show(first).members] == [second]
+    assert hotline.show(lead).members == ()
+    answered = hotline.answer(second, "Sở không bán vé xe; hỏi hãng xe.", "Hà")  # via a member
+    assert [t.number for t in answered] == [first, second]
+    assert sent_to(hotline) == ["200", "300"]
+    actions = {a.action for a in hotline.show(first).audit}
+    assert "regroup" in actions
+    assert hotline.repository.get_ticket(lead).status == "rejected"  # type: ignore[union-attr]
+
+
+def test_rejecting_a_member_takes_it_out_of_the_group(
+    engine: Engine, hotline: HotlineService
+) -> None:
+    lead, first, second = group_of_three(engine, hotline)
+    hotline.reject(first, "Trùng nội dung", "Lan")
+    assert [m.number for m in hotline.show(lead).members] == [second]
+    assert [t.number for t in hotline.answer(lead, "Trả lời", "Lan")] == [lead, second]
+
+
+def test_closing_a_lead_closes_and_surveys_every_member(
+    engine: Engine, hotline: HotlineService
+) -> None:
+    lead, first, second = group_of_three(engine, hotline)
+    hotline.answer(lead, "Sở không bán vé xe.", "Lan")
+    sent_to(hotline)
+    closed = hotline.close(lead, "Lan")
+    assert [t.number for t in closed] == [lead, first, second]
+    for number in (lead, first, second):
+        ticket = hotline.repository.get_ticket(number)
+        assert ticket is not None and ticket.status == "closed" and ticket.closed_at is not None
+        assert "close" in [a.action for a in hotline.show(number).audit]
+    for chat in ("100", "200", "300"):
+        assert hotline.outbox.pending_survey("console", chat) is not None
+    console = RecordingNotifier("console")
+    hotline.deliver_pending({"console": console})
+    assert sorted(chat for chat, text in console.sent if "1–5" in text) == ["100", "200", "300"]
+
+
+def test_ungroup_a_member_or_a_lead(engine: Engine, hotline: HotlineService) -> None:
+    lead, first, second = group_of_three(engine, hotline)
+    changed = hotline.ungroup(second.lower(), "Lan")
+    assert [t.number for t in changed] == [second] and changed[0].group_id is None
+    assert [a.action for a in hotline.show(second).audit][-1] == "ungroup"
+    changed = hotline.ungroup(lead, "Lan")  # the lead leaves: the first member leads the rest
+    assert [t.number for t in changed] == [lead, first]
+    assert hotline.show(lead).members == () and hotline.show(first).members == ()
+    with pytest.raises(TransitionError, match="không thuộc nhóm"):
+        hotline.ungroup(second, "Lan")
+    assert [t.number for t in hotline.answer(lead, "Trả lời", "Lan")] == [lead]
+
+
+def test_a_grouped_citizen_asking_again_keeps_their_ticket_and_one_answer(
+    engine: Engine, hotline: HotlineService
+) -> None:
+    lead = ask_unknown(engine, "100")
+    member = ask_unknown(engine, "200", SIMILAR)
+    again = say(engine, UNKNOWN, "200")
+    assert again.ticket_number == member and "đã gửi" in again.text
+    assert len(hotline.list()) == 2
+    hotline.answer(lead, "Sở không bán vé xe.", "Lan")
+    assert sent_to(hotline) == ["100", "200"]  # once each
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            "Con tôi học lớp 6 muốn chuyển trường về quận khác thì làm thế nào",
+            "Con tôi học lớp 9 muốn chuyển trường về quận khác thì làm thế nào",
+        ),
+        (
+            "Hồ sơ của tôi số HD123 nộp ngày 5/11 đến nay chưa có kết quả",
+            "Hồ sơ của tôi số HD456 nộp ngày 7/11 đến nay chưa có kết quả",
+        ),
+        (  # the same words, but about one person's own case
+            "Hồ sơ của tôi số HD123 nộp ngày 5/11 đến nay chưa có kết quả",
+            "Hồ sơ của tôi số HD123 nộp ngày 5/11 đến nay chưa có kết quả",
+        ),
+        (
+            "Tôi nộp hồ sơ chưa thấy trả lời, số điện thoại 0912345678",
+            "Tôi nộp hồ sơ chưa thấy trả lời, số điện thoại 0987654321",
+        ),
+    ],
+)
+def test_different_or_personal_questions_are_never_grouped(
+    hotline: HotlineService, first: str, second: str
+) -> None:
+    def open_(chat: str, text: str):
+        return hotline.open_ticket(channel="console", chat_id=chat, user_id=chat, text=text)
+
+    one, two = open_("100", first), open_("200", second)
+    assert not one.existing and not two.existing
+    assert two.ticket.group_id is None and hotline.show(one.ticket.number).members == ()
+
+
+def test_the_same_citizen_with_other_numbers_gets_a_second_ticket(hotline: HotlineService) -> None:
+    text = "Con tôi học lớp {n} muốn chuyển trường về quận khác thì làm thế nào"
+    one = hotline.open_ticket(channel="console", chat_id="1", user_id="1", text=text.format(n=6))
+    two = hotline.open_ticket(channel="console", chat_id="1", user_id="1", text=text.format(n=9))
+    assert not two.existing and two.ticket.number != one.ticket.number
+
+
+def test_staff_may_type_short_ticket_numbers(engine: Engine, hotline: HotlineService) -> None:
+    number = ask_unknown(engine)
+    assert number == "HD-2026-00001"
+    for typed in ("hd-2026-1", "HD 2026 00001", " hd2026-1 "):
+        assert hotline.show(typed).ticket.number == number
+    hotline.assign("hd-2026-1", "Lan", "Lan")
+    assert hotline.show(number).ticket.assignee == "Lan"
+
+
+# --- every forbidden move, refused with nothing written --------------------------------------
+
+_STEPS = {
+    "assigned": [lambda h, n: h.assign(n, "Lan", "Lan")],
+    "answered": [lambda h, n: h.answer(n, "Trả lời", "Lan")],
+    "closed": [lambda h, n: h.answer(n, "Trả lời", "Lan"), lambda h, n: h.close(n, "Lan")],
+    "rejected": [lambda h, n: h.reject(n, "Không thuộc thẩm quyền", "Lan")],
+}
+_ACTIONS = {
+    "assign": lambda h, n: h.assign(n, "Hà", "Hà"),
+    "answer": lambda h, n: h.answer(n, "Trả lời khác", "Hà"),
+    "close": lambda h, n: h.close(n, "Hà"),
+    "reject": lambda h, n: h.reject(n, "Lý do khác", "Hà"),
+}
+_FORBIDDEN = [
+    ("open", "close"),
+    ("assigned", "close"),
+    ("answered", "assign"),
+    ("answered", "reject"),
+    ("closed", "assign"),
+    ("closed", "answer"),
+    ("closed", "close"),
+    ("closed", "reject"),
+    ("rejected", "assign"),
+    ("rejected", "answer"),
+    ("rejected", "close"),
+    ("rejected", "reject"),
+]
+
+
+@pytest.mark.parametrize(("status", "action"), _FORBIDDEN)
+def test_every_forbidden_transition_is_refused_and_writes_nothing(
+    engine: Engine, hotline: HotlineService, status: str, action: str
+) -> None:
+    number = ask_unknown(engine)
+    for step in _STEPS.get(status, []):
+        step(hotline, number)
+    before = hotline.show(number)
+    assert before.ticket.status == status
+    outbox = hotline.tickets.pending_outbox()
+    with pytest.raises(TransitionError) as error:
+        _ACTIONS[action](hotline, number)
+    message = str(error.value)
+    assert number in message and texts.TICKET_STATUS_NAMES[status] in message
+    assert hotline.show(number) == before  # status, audit trail and notes unchanged
+    assert hotline.tickets.pending_outbox() == outbox

@@ -46,6 +46,7 @@ LEVELS: dict[str, int] = {
     "cchc_bot.evaluation": 2,
     "cchc_bot.kb_service": 2,
     "cchc_bot.hotline": 2,
+    "cchc_bot.hotline_rules": 2,  # ticket numbers as typed, which questions may be grouped
     "cchc_bot.hotline_outbox": 2,  # the outbox to citizens (delivery, ratings), the survey
     "cchc_bot.desk": 2,  # the citizen's side of the hotline inside a conversation
     "cchc_bot.broadcast": 2,

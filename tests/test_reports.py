@@ -63,8 +63,12 @@ def fill(repository: Repository, hotline: HotlineRepository, clock: Clock) -> No
         (vn(10, 5), "pick", "e2"),
         (vn(10, 5), "pick", None),  # "7" typed with nothing offered: not a question
         (vn(10, 6), "choices", None),
+        (vn(10, 6), "choice_pick", "e2"),  # a suggestion picked: answered, no new question
         (vn(10, 7), "choices", None),
         (vn(10, 8), "ticket", None),
+        (vn(10, 8), "handoff", None),  # "0" after the choices: handed off, no new question
+        (vn(10, 8), "complaint", None),  # a complaint the bot filed: received and handed off
+        (vn(10, 9), "detail", "e1"),  # the full procedure after an answer: counted nowhere
         (vn(10, 9), "ticket", None),
         (vn(10, 9), "unknown", None),
         (vn(10, 9), "greeting", None),
@@ -152,8 +156,8 @@ def test_monthly_figures(report: MonthlyReport) -> None:
     assert (report.month, report.previous_month) == ("2026-10", "2026-09")
     assert report.start == datetime(2026, 9, 30, 17, 0, tzinfo=UTC)
     assert report.end == datetime(2026, 10, 31, 17, 0, tzinfo=UTC)
-    assert (h.questions, h.answered_by_bot, h.handed_off) == (12, 7, 2)
-    assert h.bot_share == pytest.approx(7 / 12)
+    assert (h.questions, h.answered_by_bot, h.handed_off) == (13, 8, 4)
+    assert h.bot_share == pytest.approx(8 / 13)
     assert (h.tickets_opened, h.tickets_questions, h.tickets_complaints) == (5, 4, 1)
     assert (h.tickets_answered, h.tickets_closed, h.tickets_rejected) == (3, 1, 1)
     assert h.tickets_overdue == 3  # t2 answered late, t4 still open, t6 answered late
@@ -167,6 +171,9 @@ def test_monthly_figures(report: MonthlyReport) -> None:
         ("choices", 2),
         ("pick", 2),
         ("ticket", 2),
+        ("choice_pick", 1),
+        ("complaint", 1),
+        ("handoff", 1),
         ("unknown", 1),
     )
     assert [(r.category, r.title, r.count) for r in report.topics] == [
@@ -175,8 +182,8 @@ def test_monthly_figures(report: MonthlyReport) -> None:
         (None, "(chưa phân loại)", 1),
     ]
     assert [(e.entry_id, e.title, e.count) for e in report.entries] == [
+        ("e2", "Chuyển trường", 4),
         ("e1", "Cấp bản sao văn bằng", 3),
-        ("e2", "Chuyển trường", 3),
         ("e3", "e3", 1),
     ]
     assert [(r.entry_id, r.title, r.up, r.down) for r in report.ratings] == [
@@ -237,8 +244,10 @@ def test_markdown(report: MonthlyReport) -> None:
     text = render_markdown(report, agency="Sở Giáo dục và Đào tạo")
     assert text.startswith("# Báo cáo kết quả chuyên mục Hỏi – đáp")
     assert "Tháng 10/2026 (từ 01/10/2026 đến hết 31/10/2026)" in text
-    assert "| Câu hỏi tiếp nhận qua bot | 12 | 1 | +11 |" in text
-    assert "| Tỷ lệ bot trả lời được | 58,3% | 100,0% | -41,7% |" in text
+    assert "| Câu hỏi tiếp nhận qua bot | 13 | 1 | +12 |" in text
+    assert "| Tỷ lệ bot trả lời được | 61,5% | 100,0% | -38,5% |" in text
+    assert "| Chuyển đường dây nóng | 4 | 0 | +4 |" in text
+    assert "| Phản ánh, kiến nghị chuyển đường dây nóng | 1 |" in text
     assert "| Thời gian trả lời trung vị (giờ) | 78,0 | – | – |" in text
     assert "| Thái độ phục vụ | 4,50 | 2 | 100,0% |" in text
     assert "0912345678" not in text and "an.nguyen" not in text
@@ -251,8 +260,8 @@ def test_csv_has_one_section_per_table(report: MonthlyReport) -> None:
     assert sections == ["report 2026-10", *[t.key for t in tables(report)]]
     start = rows.index(["# overview", "1. Tổng hợp kết quả"])
     assert rows[start + 1] == ["Chỉ tiêu", "Tháng này", "Tháng trước", "Chênh lệch"]
-    assert rows[start + 2] == ["Câu hỏi tiếp nhận qua bot", "12", "1", "11"]
-    assert ["Tỷ lệ bot trả lời được", "0.5833", "1", "-0.4167"] in rows
+    assert rows[start + 2] == ["Câu hỏi tiếp nhận qua bot", "13", "1", "12"]
+    assert ["Tỷ lệ bot trả lời được", "0.6154", "1", "-0.3846"] in rows
     assert ["e1", "Cấp bản sao văn bằng", "3"] in rows
     assert "0912345678" not in render_csv(report)
 

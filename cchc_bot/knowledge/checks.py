@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from cchc_bot import kb_texts
 from cchc_bot.knowledge.entries import ParsedEntry
-from cchc_bot.knowledge.model import Source
+from cchc_bot.knowledge.model import Holiday, Source
 from cchc_bot.knowledge.problems import Problems
 from cchc_bot.vietnamese import Normalizer
+from cchc_bot.workcalendar import holiday_gaps
+
+# "Today" is the machine's date; staff in Vietnam (UTC+7) write theirs, which on a server in
+# UTC is already tomorrow from 17:00. A review dated tomorrow is therefore no error.
+_DATE_LINE = timedelta(days=1)
 
 
 def check_unique_ids(parsed: Sequence[ParsedEntry], problems: Problems) -> dict[str, ParsedEntry]:
@@ -116,7 +121,7 @@ def check_freshness(
             )
         if e.reviewed is None:
             problems.warning(kb_texts.NOT_REVIEWED, file, line, e.id)
-        elif e.reviewed > today:
+        elif e.reviewed > today + _DATE_LINE:
             problems.error(
                 kb_texts.REVIEWED_IN_FUTURE.format(reviewed=e.reviewed),
                 file,
@@ -134,3 +139,19 @@ def check_freshness(
             )
         if e.procedure is not None and not e.procedure.legal_basis:
             problems.warning(kb_texts.NO_LEGAL_BASIS, file, line, e.id)
+
+
+def check_holidays(
+    holidays: Sequence[Holiday], today: date, problems: Problems, file: str = "holidays.yaml"
+) -> None:
+    """Warn when the holiday list does not cover the coming year: due times promised to
+    citizens would count a missing holiday (Tết above all) as a working day."""
+    gaps = holiday_gaps([h.day for h in holidays], today)
+    if gaps is None:
+        return
+    if gaps.listed_until is not None or not holidays:
+        until = gaps.listed_until.strftime("%d/%m/%Y") if gaps.listed_until else "-"
+        horizon = gaps.horizon.strftime("%d/%m/%Y")
+        problems.warning(kb_texts.HOLIDAYS_SHORT.format(until=until, horizon=horizon), file)
+    for year in gaps.tet_years:
+        problems.warning(kb_texts.HOLIDAYS_NO_TET.format(year=year), file)

@@ -19,6 +19,7 @@ from cchc_bot import kb_texts
 from cchc_bot.knowledge.checks import (
     check_freshness,
     check_golden_ids,
+    check_holidays,
     check_see_also,
     check_unique_ids,
     check_unique_questions,
@@ -117,6 +118,8 @@ def check_knowledge(
     holidays = ()
     if holidays_node is not None:
         holidays = read_holidays(holidays_node, Reader(problems, HOLIDAYS_FILE))
+        if (folder / HOLIDAYS_FILE).is_file():  # a folder without one uses no holidays at all
+            check_holidays(holidays, today, problems, HOLIDAYS_FILE)
 
     ids = check_unique_ids(parsed, problems)
     check_unique_questions(parsed, normalizer, problems)

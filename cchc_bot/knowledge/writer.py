@@ -18,6 +18,9 @@ from cchc_bot import kb_texts
 from cchc_bot.knowledge.loader import check_knowledge, load_knowledge
 from cchc_bot.knowledge.problems import KnowledgeError, Problem
 
+# Titles of new topic files when staff give none (only where the file name is unambiguous).
+DEFAULT_TOPIC_TITLES: dict[str, str] = {"hoi-dap": kb_texts.DEFAULT_FAQ_TOPIC}
+
 
 def _fail(message: str, file: str | None = None, entry_id: str | None = None) -> KnowledgeError:
     return KnowledgeError((Problem("error", message, file, None, entry_id),))
@@ -89,7 +92,11 @@ def add_faq_entry(
     reviewed: date,
     topic_title: str | None = None,
 ) -> Path:
-    """Append a new FAQ entry to `faq/<file>.yaml` (created when missing)."""
+    """Append a new FAQ entry to `faq/<file>.yaml` (created when missing).
+
+    A new file needs `topic_title` (with its diacritics), except `faq/hoi-dap.yaml`, which is
+    titled "Hỏi – đáp" by default; a title is never made up from the file name.
+    """
     folder = Path(folder)
     relative = topic_file if topic_file.startswith("faq/") else f"faq/{topic_file}"
     if not relative.endswith((".yaml", ".yml")):
@@ -120,7 +127,9 @@ def add_faq_entry(
             text = text[: entries.start_mark.index] + text[entries.end_mark.index :]
         new_text = text.rstrip("\n") + "\n" + "\n".join(body)
     else:
-        title = topic_title or path.stem.replace("-", " ").capitalize()
+        title = " ".join((topic_title or "").split()) or DEFAULT_TOPIC_TITLES.get(path.stem)
+        if not title:  # a title made from the file name would lose its diacritics
+            raise _fail(kb_texts.TOPIC_TITLE_NEEDED, relative)
         new_text = f"topic: {_quoted(title)}\nentries:\n" + "\n".join(body)
     _write_checked(folder, path, new_text)
     return path

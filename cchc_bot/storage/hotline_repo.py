@@ -18,15 +18,16 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal, or_, select, update
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from cchc_bot import storage_texts as texts
 from cchc_bot.storage.feedback_repo import FeedbackRepository, add_outbox
 from cchc_bot.storage.hotline_records import AuditRecord, NewOutbox, NoteRecord
-from cchc_bot.storage.models import AuditLog, Message, Ticket, TicketNote, UTCDateTime
+from cchc_bot.storage.models import AuditLog, Survey, Ticket, TicketNote, UTCDateTime
 from cchc_bot.storage.records import NewTicket, TicketRecord
-from cchc_bot.storage.repository import _aware, _ticket_record, insert_ticket
+from cchc_bot.storage.repository import _aware, _ticket_record, _upsert, insert_ticket
+from cchc_bot.storage.retention import PruneReport, prune
 from cchc_bot.storage.ticket_changes import (
     OPEN_STATUSES,
     Row,
@@ -42,21 +43,10 @@ from cchc_bot.storage.ticket_changes import (
     note_record,
     ticket_id_of,
 )
+from cchc_bot.storage.ticket_groups import leading_id, leave, locked_group_row
 
 OutboxFor = Callable[[TicketRecord], NewOutbox | None]
 log = logging.getLogger(__name__)
-
-
-def _leading(session: Session, number: str) -> int | None:
-    """The id of ticket ``number`` if it can take a new member (row-locked), else None."""
-    found = session.execute(
-        select(Ticket.id, Ticket.status, Ticket.group_id)
-        .where(Ticket.number == number)
-        .with_for_update()
-    ).one_or_none()
-    if found is None or found.status not in OPEN_STATUSES or found.group_id is not None:
-        return None
-    return int(found.id)
 
 
 class HotlineRepository(FeedbackRepository):
@@ -87,7 +77,7 @@ class HotlineRepository(FeedbackRepository):
         def work(session: Session) -> tuple[TicketRecord, bool]:
             group_id = None
             if lead_number is not None:
-                group_id = _leading(session, normalise_number(lead_number))
+                group_id = leading_id(session, normalise_number(lead_number))
             row = insert_ticket(session, ticket, created_at, group_id)
             audits = [AuditLog(created_at=created_at, actor=actor, action="open",
                                ticket_number=row.number, detail=detail)]  # fmt: skip
@@ -114,24 +104,30 @@ class HotlineRepository(FeedbackRepository):
         action: str,
         detail: str = "",
         outbox: Sequence[NewOutbox] = (),
+        leave_group: bool = False,
     ) -> TicketRecord:
         """Apply ``changes`` if the ticket's status is in ``expected``; audit and queue too.
 
         Raises :class:`TicketNotFound` or :class:`TicketStateConflict`; nothing is written then.
         Keys of ``changes``: see ``TICKET_CHANGE_KEYS``. Setting ``group_id`` puts the ticket in
         the group led by that ticket (groups are one level deep: a lead is never a member).
+        ``leave_group`` (a rejection): the ticket also leaves its group, and a lead hands its
+        open members on to the first of them (see :mod:`cchc_bot.storage.ticket_groups`).
         """
         wanted, statuses = normalise_number(number), check_statuses(expected)
         values, now = checked_changes(changes), self._now()
 
         def work(session: Session) -> TicketRecord:
-            row = locked(session, wanted)
+            grouped = locked_group_row(session, wanted)
+            row = Row(grouped.id, grouped.status, grouped.number)
             if "group_id" in values and values["group_id"] is not None:
                 check_group(session, row, values["group_id"])
             record = apply_change(session, row, statuses, values, now)
             add_audit(session, now, actor, action, row.number, describe(row.status, values, detail))
             for message in outbox:
                 add_outbox(session, message, now)
+            if leave_group and leave(session, grouped, now, actor, "ungroup"):
+                record = _ticket_record(session.get_one(Ticket, row.id, populate_existing=True))
             return record
 
         return self._db.run(work, write=True)
@@ -146,13 +142,15 @@ class HotlineRepository(FeedbackRepository):
         action: str,
         detail: str = "",
         outbox_for: OutboxFor | None = None,
+        survey: bool = False,
     ) -> list[TicketRecord]:
         """Apply ``changes`` to a lead ticket and every member whose status is in ``expected``.
 
         One transaction: the lead (which must be in ``expected``, else
         :class:`TicketStateConflict`), then each member, one audit row per ticket, and
-        ``outbox_for(ticket)`` queued for each. Members in other states are left alone. If
-        anything fails, nothing is written. Returns the lead first, then members by id.
+        ``outbox_for(ticket)`` queued for each (with ``survey``, each ticket's satisfaction
+        survey is stored too). Members in other states are left alone. If anything fails,
+        nothing is written. Returns the lead first, then members by id.
         """
         wanted, statuses = normalise_number(lead_number), check_statuses(expected)
         values, now = checked_changes(changes), self._now()
@@ -182,6 +180,8 @@ class HotlineRepository(FeedbackRepository):
                 message = outbox_for(record) if outbox_for else None
                 if message is not None:
                     add_outbox(session, message, now)
+                if survey:
+                    _add_survey(session, record, now)
             return done
 
         return self._db.run(work, write=True)
@@ -220,6 +220,35 @@ class HotlineRepository(FeedbackRepository):
             detail=detail,
             outbox_for=outbox_for,
         )
+
+    def close_group(
+        self, lead_number: str, *, actor: str, outbox_for: OutboxFor | None = None
+    ) -> list[TicketRecord]:
+        """Close an answered ticket and its answered members, each with its survey, at once."""
+        return self.update_group(
+            lead_number,
+            expected=("answered",),
+            changes={"status": "closed", "closed_at": self._now()},
+            actor=actor,
+            action="close",
+            outbox_for=outbox_for,
+            survey=True,
+        )
+
+    def ungroup(self, number: str, *, actor: str) -> list[TicketRecord]:
+        """Take a ticket out of its group (audited ``ungroup``); a lead hands its members on.
+
+        Returns the tickets changed (this one first), empty when it was in no group.
+        """
+        wanted, now = normalise_number(number), self._now()
+
+        def work(session: Session) -> list[TicketRecord]:
+            changed = leave(session, locked_group_row(session, wanted), now, actor, "ungroup")
+            rows = session.scalars(select(Ticket).where(Ticket.number.in_(changed))).all()
+            by_number = {r.number: r for r in rows}
+            return [_ticket_record(by_number[n]) for n in changed]
+
+        return self._db.run(work, write=True)
 
     def record_audit(
         self, actor: str, action: str, ticket_number: str | None = None, detail: str = ""
@@ -316,13 +345,13 @@ class HotlineRepository(FeedbackRepository):
         return self._db.run(lambda s: [_ticket_record(t) for t in s.scalars(stmt)])
 
     def open_questions_for_grouping(self, since: datetime, limit: int = 500) -> list[TicketRecord]:
-        """Open/assigned questions created since ``since`` that lead (or could lead) a group."""
+        """Open/assigned questions created since ``since``, newest first: leads, tickets on
+        their own and members (``group_id`` set), so a citizen asking again is recognised."""
         stmt = (
             select(Ticket)
             .where(
                 Ticket.status.in_(OPEN_STATUSES),
                 Ticket.kind == "question",
-                Ticket.group_id.is_(None),
                 Ticket.created_at >= _aware(since, "since"),
             )
             .order_by(Ticket.created_at.desc(), Ticket.id.desc())
@@ -337,27 +366,15 @@ class HotlineRepository(FeedbackRepository):
 
     # -- retention ---------------------------------------------------------------------------
 
-    def prune_messages(self, older_than: datetime, *, actor: str = "system") -> int:
-        """Blank the citizen's text and the reply of messages logged before ``older_than``.
-
-        Rows, decisions, entry ids, scores and times stay, so statistics do not change.
-        Returns the number of messages changed (audited as action ``prune``).
-        """
+    def prune(self, older_than: datetime, *, actor: str = "system") -> PruneReport:
+        """Blank personal texts older than ``older_than``; see :func:`retention.prune`."""
         cut, now = _aware(older_than, "older_than"), self._now()
+        return self._db.run(lambda s: prune(s, cut, now, actor), write=True)
 
-        def work(session: Session) -> int:
-            stmt = (
-                update(Message)
-                .where(
-                    Message.created_at < cut,
-                    or_(Message.text.is_not(None), Message.reply_text.is_not(None)),
-                )
-                .values(text=None, reply_text=None)
-                .execution_options(synchronize_session=False)
-            )
-            changed = session.execute(stmt).rowcount  # type: ignore[attr-defined]
-            detail = f"{changed} messages before {cut.isoformat(timespec='seconds')}"
-            add_audit(session, now, actor, "prune", None, detail)
-            return int(changed)
 
-        return self._db.run(work, write=True)
+def _add_survey(session: Session, ticket: TicketRecord, now: datetime) -> None:
+    """The closed ticket's survey (asking again keeps the one already stored)."""
+    stmt = _upsert(session, Survey).values(
+        ticket_id=ticket.id, channel=ticket.channel, chat_id=ticket.chat_id, asked_at=now
+    )
+    session.execute(stmt.on_conflict_do_nothing(index_elements=[Survey.ticket_id]))

@@ -172,7 +172,7 @@ CASES: dict[str, tuple[dict[str, str], str, str | None, str]] = {
         "'valid_until' (2025-02-01) đứng trước 'valid_from' (2025-03-01)",
     ),
     "reviewed in the future": (
-        faq("  - id: a\n    questions: [x]\n    answer: y\n    reviewed: 2025-06-02\n"),
+        faq("  - id: a\n    questions: [x]\n    answer: y\n    reviewed: 2025-06-03\n"),
         "faq/a.yaml:6",
         "a",
         "nằm ở tương lai",

@@ -89,6 +89,7 @@ def test_invalid_result_is_rolled_back(folder: Path) -> None:
             "Trả lời.",
             comment="c",
             reviewed=date(2026, 11, 21),
+            topic_title="Chủ đề X",
         )
     assert not faq_file.exists()
     path = folder / entry.source.file
@@ -102,3 +103,42 @@ def test_invalid_result_is_rolled_back(folder: Path) -> None:
 def test_unknown_entry(folder: Path) -> None:
     with pytest.raises(KnowledgeError, match="khong-co"):
         add_question(folder, "khong-co", "?", comment="c")
+
+
+def test_a_new_topic_file_gets_a_vietnamese_title_never_one_from_its_name(folder: Path) -> None:
+    new = dict(comment="c", reviewed=date(2026, 11, 21))
+    path = add_faq_entry(
+        folder, "faq/hoi-dap.yaml", "ve-xe", "Vé xe giá bao nhiêu?", "Hỏi hãng.", **new
+    )
+    assert path.read_text(encoding="utf-8").startswith('topic: "Hỏi – đáp"\n')
+    assert "Hỏi – đáp" in {t.title for t in load_knowledge(folder).topics}
+
+    with pytest.raises(KnowledgeError, match="--topic-title"):
+        add_faq_entry(folder, "faq/tuyen-sinh.yaml", "ts", "Tuyển sinh lớp 6?", "Xem.", **new)
+    assert not (folder / "faq" / "tuyen-sinh.yaml").exists()
+    add_faq_entry(
+        folder,
+        "faq/tuyen-sinh.yaml",
+        "ts",
+        "Tuyển sinh lớp 6?",
+        "Xem.",
+        topic_title="Tuyển sinh",
+        **new,
+    )
+    assert "Tuyển sinh" in {t.title for t in load_knowledge(folder).topics}
+
+
+def test_a_review_dated_tomorrow_is_no_error(folder: Path) -> None:
+    """Staff in Vietnam date their review a day ahead of a server in UTC after 17:00."""
+    today = date(2026, 12, 7)
+    add_faq_entry(
+        folder,
+        "faq/hoi-dap.yaml",
+        "ve-xe",
+        "Vé xe giá bao nhiêu?",
+        "Hỏi hãng.",
+        comment="c",
+        reviewed=date(2026, 12, 8),
+    )
+    assert check_knowledge(folder, today=today).ok
+    assert not check_knowledge(folder, today=date(2026, 12, 6)).ok  # two days ahead: an error

@@ -13,7 +13,7 @@ from cchc_bot.storage import (
     Repository,
     TicketNotFound,
 )
-from tests.storage._hotline import T0, Clock, ticket
+from tests.storage._hotline import T0, Clock, ticket, to_citizen
 
 # -- notes and audit ------------------------------------------------------------------------
 
@@ -96,7 +96,7 @@ def test_list_tickets_filters(
 
 
 def test_prune_blanks_old_texts_and_keeps_statistics(
-    repository: Repository, hotline: HotlineRepository, database: Database
+    repository: Repository, hotline: HotlineRepository, database: Database, clock: Clock
 ) -> None:
     for days, decision in [(100, "answer"), (95, "ticket"), (10, "answer")]:
         repository.log_message(
@@ -114,8 +114,8 @@ def test_prune_blanks_old_texts_and_keeps_statistics(
             )
         )
     before = repository.recent_messages(10)
-    assert hotline.prune_messages(T0 - timedelta(days=90), actor="Lan") == 2
-    assert hotline.prune_messages(T0 - timedelta(days=90)) == 0
+    assert hotline.prune(T0 - timedelta(days=90), actor="Lan").messages == 2
+    assert hotline.prune(T0 - timedelta(days=90)).total == 0
     after = repository.recent_messages(10)
     assert len(after) == len(before) == 3
     for old, new in zip(before, after, strict=True):
@@ -132,5 +132,82 @@ def test_prune_blanks_old_texts_and_keeps_statistics(
     ]
     first, second = hotline.audit_trail()
     assert (first.action, first.actor, first.ticket_number) == ("prune", "Lan", None)
-    assert first.detail.startswith("2 messages before 2026-07-07")
+    assert first.detail.startswith("2 messages, 0 tickets")
+    assert "before 2026-07-07" in first.detail
     assert second.detail.startswith("0 messages")
+
+
+def _close(hotline: HotlineRepository, number: str) -> None:
+    hotline.answer_group(number, answer="Gọi lại 0912345678", actor="Lan")
+    hotline.add_note(number, "Lan", "Đã gọi 0912345678")
+    hotline.close_group(number, actor="Lan", outbox_for=to_citizen)
+
+
+def test_prune_blanks_old_closed_tickets_outbox_notes_and_comments(
+    repository: Repository, hotline: HotlineRepository, clock: Clock
+) -> None:
+    old = ticket(repository, "old", text="Tôi là An, 0912345678", at=T0)
+    _close(hotline, old.number)
+    rejected = ticket(repository, "rej", at=T0)
+    hotline.update_ticket(
+        rejected.number,
+        expected=["open"],
+        changes={"status": "rejected", "reject_reason": "gọi 0912345678", "closed_at": T0},
+        actor="Lan",
+        action="reject",
+    )
+    still_open = ticket(repository, "open", text="Vẫn chờ 0912345678", at=T0)
+    hotline.add_note(still_open.number, "Lan", "Chưa gọi được")
+    for item in hotline.pending_outbox():
+        hotline.mark_sent(item.id)
+    (survey,) = [hotline.pending_survey("telegram", "old")]
+    assert survey is not None
+    hotline.answer_survey(survey.id, 5, 4, 5, 5, "Gọi tôi 0912345678")
+    clock.tick(days=1)
+    recent = ticket(repository, "new", text="Mới 0912345678", at=clock.now)
+    _close(hotline, recent.number)  # closed after the cut: kept
+    waiting = hotline.pending_outbox()  # the recent ticket's survey: not sent yet
+    assert len(waiting) == 1
+
+    clock.tick(days=400)
+    report = hotline.prune(T0 + timedelta(hours=12), actor="Lan")
+    assert (report.tickets, report.notes, report.comments) == (2, 1, 1)
+    assert report.outbox == 1  # the old survey message, sent; the pending one stays
+    gone = repository.get_ticket(old.number)
+    assert gone is not None
+    assert (gone.text, gone.answer, gone.display_name) == ("", None, None)
+    assert (gone.status, gone.kind, gone.closed_at, gone.answered_at) == (
+        "closed",
+        old.kind,
+        T0,
+        T0,
+    )
+    assert repository.get_ticket(rejected.number).reject_reason is None  # type: ignore[union-attr]
+    assert repository.get_ticket(still_open.number).text == "Vẫn chờ 0912345678"  # type: ignore[union-attr]
+    assert repository.get_ticket(recent.number).text == "Mới 0912345678"  # type: ignore[union-attr]
+    assert [n.text for n in hotline.notes(old.number)] == [""]
+    assert [n.text for n in hotline.notes(still_open.number)] == ["Chưa gọi được"]
+    assert [n.text for n in hotline.notes(recent.number)] == ["Đã gọi 0912345678"]
+    assert [o.text for o in hotline.pending_outbox()] == [o.text for o in waiting]
+    assert hotline.prune(T0 + timedelta(hours=12)).total == 0
+
+
+def _survey_scores(database: Database) -> list[tuple]:
+    from sqlalchemy import text
+
+    return database.run(
+        lambda s: list(s.execute(text("SELECT ease, speed, comment FROM surveys ORDER BY id")))
+    )
+
+
+def test_prune_keeps_survey_scores(
+    repository: Repository, hotline: HotlineRepository, database: Database, clock: Clock
+) -> None:
+    t = ticket(repository, "old", at=T0)
+    _close(hotline, t.number)
+    survey = hotline.pending_survey("telegram", "old")
+    assert survey is not None
+    hotline.answer_survey(survey.id, 5, 4, 5, 5, "Rất tốt")
+    clock.tick(days=400)
+    hotline.prune(clock.now - timedelta(days=365))
+    assert [tuple(r) for r in _survey_scores(database)] == [(5, 4, None)]

@@ -180,8 +180,9 @@ def test_grouping_and_queries_for_it(repository: Repository, hotline: HotlineRep
     assert [m.id for m in hotline.group_members(lead.id)] == [m.id for m in members]
     assert all(m.group_id == lead.id for m in hotline.group_members(lead.id))
     assert hotline.group_members(members[0].id) == []
-    leads = hotline.open_questions_for_grouping(T0 - timedelta(days=30))
-    assert [t.number for t in leads] == [lead.number]
+    # leads and members alike (a member asking again is recognised), newest first
+    found = hotline.open_questions_for_grouping(T0 - timedelta(days=30))
+    assert [t.number for t in found] == [m.number for m in reversed(members)] + [lead.number]
     assert old.number in [t.number for t in hotline.open_questions_for_grouping(T0 - timedelta(90))]
     assert hotline.ticket_by_id(lead.id) == repository.get_ticket(lead.number)
     assert hotline.ticket_by_id(10_000) is None
@@ -313,3 +314,84 @@ def test_group_answer_is_all_or_nothing(repository: Repository, hotline: Hotline
         hotline.update_group(
             lead.number, expected=["open"], changes={"group_id": 1}, actor="a", action="x"
         )
+
+
+# -- closing with the survey, leaving a group (one transaction each) --------------------------
+
+
+def _answer_all(hotline: HotlineRepository, lead: TicketRecord) -> None:
+    hotline.answer_group(lead.number, answer="Mang theo CCCD.", actor="Lan")
+
+
+def test_close_group_closes_and_asks_the_survey_in_one_transaction(
+    repository: Repository, hotline: HotlineRepository, clock: Clock
+) -> None:
+    lead, *members = grouped(repository, hotline)
+    _answer_all(hotline, lead)
+    closed_at = clock.tick(hours=2)
+    closed = hotline.close_group(lead.number, actor="Lan", outbox_for=to_citizen)
+    assert [t.number for t in closed] == [lead.number] + [m.number for m in members]
+    assert {(t.status, t.closed_at) for t in closed} == {("closed", closed_at)}
+    for t in closed:
+        survey = hotline.pending_survey(t.channel, t.chat_id)
+        assert survey is not None and survey.ticket_id == t.id and survey.asked_at == closed_at
+    assert len(hotline.pending_outbox()) == len(closed)
+
+
+def test_close_group_writes_nothing_when_a_message_fails(
+    repository: Repository, hotline: HotlineRepository
+) -> None:
+    lead, first, *_ = grouped(repository, hotline)
+    _answer_all(hotline, lead)
+
+    def failing(t: TicketRecord) -> NewOutbox:
+        if t.id == first.id:
+            raise RuntimeError("template broke")
+        return to_citizen(t)
+
+    with pytest.raises(RuntimeError):
+        hotline.close_group(lead.number, actor="Lan", outbox_for=failing)
+    assert repository.get_ticket(lead.number).status == "answered"  # type: ignore[union-attr]
+    assert hotline.pending_survey(lead.channel, lead.chat_id) is None
+    assert hotline.pending_outbox() == []
+    with pytest.raises(TicketStateConflict):  # an open ticket cannot be closed
+        hotline.close_group(ticket(repository, "new").number, actor="Lan")
+
+
+def test_a_rejected_lead_hands_its_group_to_the_first_open_member(
+    repository: Repository, hotline: HotlineRepository
+) -> None:
+    lead, first, second, third = grouped(repository, hotline)
+    hotline.update_ticket(
+        first.number, expected=["open"], changes={"status": "rejected"}, actor="a", action="x"
+    )
+    rejected = hotline.update_ticket(
+        lead.number,
+        expected=["open"],
+        changes={"status": "rejected"},
+        actor="Lan",
+        action="reject",
+        leave_group=True,
+    )
+    assert rejected.group_id is None
+    assert repository.get_ticket(first.number).group_id is None  # type: ignore[union-attr]
+    assert repository.get_ticket(second.number).group_id is None  # type: ignore[union-attr]
+    assert [m.number for m in hotline.group_members(second.id)] == [third.number]
+    assert hotline.group_members(lead.id) == []
+    trail = {a.ticket_number: a.action for a in hotline.audit_trail() if a.actor == "Lan"}
+    assert trail[second.number] == "regroup" and trail[third.number] == "regroup"
+    assert trail[first.number] == "ungroup"
+
+
+def test_ungroup_a_member_a_lead_and_a_loner(
+    repository: Repository, hotline: HotlineRepository
+) -> None:
+    lead, first, second, third = grouped(repository, hotline)
+    assert [t.number for t in hotline.ungroup(third.number, actor="Lan")] == [third.number]
+    changed = hotline.ungroup(lead.number.lower(), actor="Lan")
+    assert [t.number for t in changed] == [lead.number, first.number, second.number]
+    assert changed[1].group_id is None and changed[2].group_id == first.id
+    assert hotline.ungroup(lead.number, actor="Lan") == []
+    assert [a.action for a in hotline.audit_trail(lead.number)][-1] == "ungroup"
+    with pytest.raises(TicketNotFound):
+        hotline.ungroup("HD-2026-99999", actor="Lan")
