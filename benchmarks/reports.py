@@ -11,17 +11,24 @@ autovacuum would do). Then it times, first call and best of five:
 
 - ``HotlineRepository.list_tickets(overdue_at=now)`` (the first 100, as the CLI shows) and
   the same with no limit;
-- ``monthly_report(…, month)`` (which also computes the previous month for comparison).
+- ``monthly_report(…, month)`` (which also computes the previous month for comparison);
+
+and end to end, as staff run them (a new process: settings, knowledge base, database, the
+query and the printing), ``cchc-bot queue list --overdue`` and ``cchc-bot report --month``
+(Markdown and HTML) against the same database, first run and best of three.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
@@ -41,6 +48,7 @@ YEAR_START = datetime(2025, 12, 31, 17, 0, tzinfo=UTC)  # 1 Jan 2026 00:00 in H�
 NOW = datetime(2026, 12, 15, 3, 0, tzinfo=UTC)
 SPAN = (NOW - YEAR_START).total_seconds()
 TARGET_S = 2.0
+KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 DECISIONS = [
     ("answer", 45),
     ("choices", 12),
@@ -196,6 +204,22 @@ def timed(work: Callable[[], Any], repeat: int = 5) -> tuple[float, float, Any]:
     return times[0], min(times), result
 
 
+def cli(url: str, *argv: str) -> Callable[[], str]:
+    """`cchc-bot ARGV` in a new process on ``url``; returns its output (fails on an error)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
+    env |= {"CCHC_DATABASE_URL": url, "CCHC_KNOWLEDGE_DIR": str(KNOWLEDGE)}
+
+    def work() -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "cchc_bot", *argv], env=env, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"cchc-bot {' '.join(argv)}: {done.stderr.strip()[-500:]}")
+        return done.stdout
+
+    return work
+
+
 def run(name: str, url: str, args: argparse.Namespace) -> bool:
     with Database(url) as database:
         database.upgrade()
@@ -211,6 +235,14 @@ def run(name: str, url: str, args: argparse.Namespace) -> bool:
             ),
             (f"report --month {args.month}", lambda: monthly_report(queries, args.month, now=NOW)),
         ]
+        end_to_end = [
+            ("cchc-bot queue list --overdue", cli(url, "queue", "list", "--overdue")),
+            (f"cchc-bot report --month {args.month}", cli(url, "report", "--month", args.month)),
+            (
+                "  … --format html",
+                cli(url, "report", "--month", args.month, "--format", "html"),
+            ),
+        ]
         print(
             f"{name}: filled {args.messages:,} messages, {args.tickets:,} tickets in {filled:.1f} s"
         )
@@ -224,8 +256,17 @@ def run(name: str, url: str, args: argparse.Namespace) -> bool:
             verdict = "OK" if first < TARGET_S else "SLOW"
             ok &= first < TARGET_S
             print(
-                f"  {label:<30} first {first * 1000:7.1f} ms  best {best * 1000:7.1f} ms  "
+                f"  {label:<34} first {first * 1000:7.1f} ms  best {best * 1000:7.1f} ms  "
                 f"({size})  {verdict}"
+            )
+        print("  end to end (a new process each time):")
+        for label, work in end_to_end:
+            first, best, output = timed(work, repeat=3)
+            verdict = "OK" if first < TARGET_S else "SLOW"
+            ok &= first < TARGET_S
+            print(
+                f"  {label:<34} first {first * 1000:7.1f} ms  best {best * 1000:7.1f} ms  "
+                f"({len(output.splitlines()):,} lines)  {verdict}"
             )
     return ok
 
