@@ -24,7 +24,7 @@ from cchc_bot.storage import StorageError
 
 EXIT_USAGE = 2
 EXIT_BROKEN_PIPE = 1  # as Python's documentation advises for a closed output pipe
-EVAL_WIDTHS = (8, 11, 7, 7, 8, 7)  # the columns of cli_texts.EVAL_COLUMNS
+EVAL_WIDTHS = (8, 11, 7, 7, 8, 7, 12)  # the columns of cli_texts.EVAL_COLUMNS
 
 log = logging.getLogger("cchc_bot")
 
@@ -275,6 +275,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"{s.variant:<14}{s.answered_right:>8.1%}{s.right_answered_or_offered:>11.1%}"
             f"{s.answered_wrong:>7.1%}{s.choices:>7.1%}{s.handed_off:>8.1%}{s.oos_answered:>7.1%}"
+            f"{s.oos_choices:>12.1%}"
         )
     print(cli_texts.EVAL_LEGEND)
     if args.show_errors:

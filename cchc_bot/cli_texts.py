@@ -28,10 +28,11 @@ ASK_HINT = 'Hãy nhập câu hỏi, ví dụ: cchc-bot ask "mất bằng tốt n
 
 EVAL_CASES = "{count} câu hỏi mẫu trong {path}"
 # Column titles after the variant column, in the order of the figures printed below them.
-EVAL_COLUMNS = ("đúng", "đúng|chọn", "sai", "chọn", "cán bộ", "ngoài")
+EVAL_COLUMNS = ("đúng", "đúng|chọn", "sai", "chọn", "cán bộ", "ngoài", "ngoài|chọn")
 EVAL_LEGEND = (
     "đúng = trả lời đúng mục; đúng|chọn = đúng hoặc có mục đúng trong lựa chọn; "
-    "sai = trả lời sai mục; ngoài = câu ngoài phạm vi bị trả lời"
+    "sai = trả lời sai mục; ngoài = câu ngoài phạm vi bị trả lời; "
+    "ngoài|chọn = câu ngoài phạm vi được đưa lựa chọn"
 )
 EVAL_ERROR = "[{variant}] {status:<8} {score:.2f} {question!r} → {got} (mong đợi {expected})"
 EVAL_EXPECTED_NOTHING = "không trả lời"
@@ -68,8 +69,8 @@ TICKET_OWNER = "Người xử lý: {assignee}   Chủ đề: {category}"
 TICKET_TEXT = "\nNội dung:\n{text}"
 TICKET_CANDIDATES = "\nGợi ý của bot:"
 TICKET_MEMBERS = "\nPhiếu gộp cùng: {numbers}"
-TICKET_ANSWER = "\nTrả lời ({by}, {at}):\n{answer}"
 TICKET_LEAD = "\nGộp vào nhóm của phiếu: {number}"
+TICKET_ANSWER = "\nTrả lời ({by}, {at}):\n{answer}"
 TICKET_REJECT_REASON = "\nLý do từ chối: {reason}"
 TICKET_NOTE = "\n[ghi chú] {author}, {at}: {text}"
 TICKET_HISTORY = "\nLịch sử:"
@@ -94,10 +95,11 @@ REPORT_SENT = "  đã gửi: {sent} (chưa xác nhận: {unconfirmed})"
 REPORT_OUTCOMES = (
     "  lỗi: {failed} · chặn/không còn: {blocked} · bỏ qua: {skipped} · còn chờ: {pending}"
 )
-REPORT_REASONS = "  lý do: {reasons}"
+REPORT_SKIPPED_REASONS = "  bỏ qua theo lý do: {reasons}"
+REPORT_FAILED_REASONS = "  lỗi theo lý do: {reasons}"
 REPORT_DURATION = "  thời gian: {duration} s · tốc độ: {rate} tin/s"
 PROGRESS = (
-    "[{bar}] {done}/{total} {share:.0%} · {rate:.0f}/s · còn {eta} · lỗi {failed} "
+    "[{bar}] {done}/{total} {share:.0%} · {rate:.0f} tin/s · còn {eta} · lỗi {failed} "
     "· chặn {blocked} · bỏ qua {skipped}"
 )
 
@@ -115,14 +117,14 @@ STAFF_ACTIONS = {
 STAFF_EMPTY_ANSWER = "Nội dung trả lời đang trống."
 STAFF_EMPTY_NOTE = "Ghi chú đang trống."
 STAFF_REJECT_NEEDS_REASON = "Từ chối phiếu cần ghi rõ lý do (--reason)."
-STAFF_NEEDS_NAME = "Cần biết ai thực hiện: thêm --by TÊN hoặc đặt biến CCHC_STAFF_NAME."
-STAFF_PROMOTE_NEEDS_ANSWER = "Phiếu {number} chưa có câu trả lời để đưa vào cơ sở tri thức."
 STAFF_TEXT_AND_FILE = (
     "Chỉ dùng một nguồn cho câu trả lời: hoặc nội dung trong lệnh, hoặc --file, không dùng cả hai."
 )
 STAFF_NOT_GROUPED = "Phiếu {number} không thuộc nhóm nào."
 STAFF_UNGROUPED = "Đã tách phiếu {number} khỏi nhóm (các phiếu thay đổi theo: {others})."
 STAFF_CLOSED_GROUP = " Đã đóng cùng {count} phiếu gộp."
+STAFF_NEEDS_NAME = "Cần biết ai thực hiện: thêm --by TÊN hoặc đặt biến CCHC_STAFF_NAME."
+STAFF_PROMOTE_NEEDS_ANSWER = "Phiếu {number} chưa có câu trả lời để đưa vào cơ sở tri thức."
 STAFF_PROMOTE_NEEDS_TOPIC = (
     "Chưa có mục '{entry_id}': cần --topic (tệp faq, ví dụ faq/hoi-dap.yaml) để tạo mục mới."
 )
@@ -171,6 +173,43 @@ NOTICE_HINTS = {
     ("send", "draft"): "Chỉ bản tin đã duyệt mới được gửi: cchc-bot notices approve {id} --by TÊN.",
     ("send", "sent"): "Bản tin đã gửi xong; mỗi người chỉ nhận một lần.",
     ("approve", "approved"): "Bản tin đã được duyệt.",
+    **{
+        (action, "cancelled"): (
+            "Bản tin đã hủy không thể duyệt, hẹn giờ hay gửi lại, kể cả sau khi sửa (mỗi mã "
+            "bản tin chỉ gửi một lượt). Muốn gửi nội dung này: tạo bản tin mới với mã khác "
+            "(đổi id trong tệp, hoặc cchc-bot notices add {id}-moi …)."
+        )
+        for action in ("approve", "schedule", "send")
+    },
+}
+NOTICE_EVENT_NAMES = {
+    "create": "tạo",
+    "edit": "sửa",
+    "approve": "duyệt",
+    "schedule": "hẹn giờ gửi",
+    "send": "yêu cầu gửi",
+    "cancel": "hủy",
+    "claim": "bắt đầu gửi",
+    "sent": "gửi xong",
+    "missed": "lỡ giờ gửi",
+    "back_to_draft": "trở lại nháp",
+}
+NOTICE_EVENT_CLAIM = "tiến trình {owner}"
+NOTICE_EVENT_TAKEOVER = "tiến trình {owner}, gửi tiếp phần của {previous}"
+DELIVERY_STATUS_NAMES = {
+    "pending": "còn chờ",
+    "sending": "đang gửi",
+    "sent": "đã gửi",
+    "failed": "lỗi",
+    "blocked": "chặn/không còn",
+    "skipped": "bỏ qua",
+}
+NOTICE_STOP_REASONS = {
+    "stop": "đã dừng theo yêu cầu",
+    "lease_lost": "một tiến trình khác đã nhận gửi tiếp",
+    "cancelled": "bản tin đã bị hủy",
+    "channel_down": "kênh {channels} từ chối bot, hãy kiểm tra token; các kênh khác vẫn gửi",
+    "storage": "lỗi cơ sở dữ liệu; những gì đã gửi được ghi trong nhật ký gửi, không gửi trùng",
 }
 NOTICE_BAD_AT = (
     "Thời điểm «{value}» không hợp lệ: viết «NĂM-THÁNG-NGÀY GIỜ:PHÚT» theo giờ Việt Nam, "
@@ -201,6 +240,12 @@ NOTICE_BUSY = (
     "Theo dõi: cchc-bot notices report {id}"
 )
 NOTICE_NO_SENDERS = "Chưa cấu hình kênh nào để gửi bản tin (CCHC_TELEGRAM_TOKEN, CCHC_ZALO_…)."
+NOTICE_OTHER_SENDING = (
+    "Bản tin {busy} đang được gửi ({owner}); các bản tin được gửi lần lượt để giữ đúng giới "
+    "hạn tốc độ của từng kênh. Chạy lại lệnh khi bản tin đó xong, hoặc để máy chủ gửi tiếp "
+    "theo: cchc-bot notices send {id}"
+)
+NOTICE_CANCELLED_WHILE_SENDING = "Bản tin {id} đã bị hủy trong khi gửi; phần chưa gửi được bỏ qua."
 NOTICE_DONE = "Đã gửi xong bản tin {id}."
 NOTICE_PAUSED = "Bản tin {id} chưa gửi xong ({why}); chạy lại lệnh để gửi tiếp."
 NOTICE_SYNC_LOCKED = (

@@ -51,6 +51,7 @@ class Summary:
     choices: float
     handed_off: float
     oos_answered: float
+    oos_choices: float  # out-of-scope questions offered choices (of unrelated entries)
 
 
 def run_case(matcher: Matcher, case: GoldenCase, question: str, today: date) -> CaseResult:
@@ -83,6 +84,7 @@ def summarise(variant: str, results: Sequence[CaseResult]) -> Summary:
         choices=_ratio(sum(r.status == "choices" for r in inside), n),
         handed_off=_ratio(sum(r.status == "unknown" for r in inside), n),
         oos_answered=_ratio(sum(r.status == "answer" for r in outside), len(outside)),
+        oos_choices=_ratio(sum(r.status == "choices" for r in outside), len(outside)),
     )
 
 

@@ -266,3 +266,13 @@ SCHOOL_LEVELS: tuple[str, ...] = (
     "đại học",
     "cao đẳng",
 )
+
+# The grades of each level (general education: grades 1–5 primary, 6–9 lower secondary,
+# 10–12 upper secondary): "con học lớp 7" names the lower-secondary level as surely as
+# "cấp 2" does. Keys are phrases of SCHOOL_LEVELS.
+SCHOOL_GRADES: dict[str, tuple[int, ...]] = {
+    "tiểu học": (1, 2, 3, 4, 5),
+    "trung học cơ sở": (6, 7, 8, 9),
+    "trung học phổ thông": (10, 11, 12),
+}
+GRADE_WORDS: tuple[str, ...] = ("lớp",)  # the word before the grade number

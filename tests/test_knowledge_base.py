@@ -312,3 +312,46 @@ def test_the_own_provinces_names_still_mean_the_reorganisation(knowledge: Knowle
     assert "soc" in matcher.normalizer.tokens("Sóc Trăng")
     match = matcher.match("Sóc Trăng nhập vào Cần Thơ khi nào", today=date(2026, 11, 21))
     assert (match.status, match.entry and match.entry.id) == ("answer", "sap-nhap-2025")
+
+
+@pytest.mark.parametrize(
+    "text", ["đăng ký", "dang ky", "đk", "đăng ký ở đâu", "dang ky o dau", "thành lập", "thanh lap"]
+)
+def test_a_word_many_entries_share_is_never_answered(knowledge: KnowledgeBase, text: str) -> None:
+    """ "đăng ký" was answered with the exam registration (0.75), "thành lập" with founding a
+    THPT school, "đăng ký ở đâu" with free candidates: choices of the entries using it."""
+    match = Matcher(knowledge).match(text, today=date(2026, 11, 21))
+    assert (match.status, match.reason) == ("choices", "ambiguous"), match
+    assert len(match.candidates) >= 2, match
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "làm hộ chiếu ở đâu",
+        "lam ho chieu o dau",
+        "làm căn cước công dân mất bao lâu",
+        "xin giấy phép xây dựng",
+        "đăng ký xe máy ở đâu",
+        "đăng ký khai sinh cho con",
+    ],
+)
+def test_off_topic_questions_get_no_choices_of_unrelated_entries(
+    knowledge: KnowledgeBase, text: str
+) -> None:
+    """ "làm hộ chiếu ở đâu" was offered three unrelated entries, one at 0.03."""
+    match = Matcher(knowledge).match(text, today=date(2026, 11, 21))
+    assert match.status == "unknown", match
+
+
+def test_no_choice_is_offered_below_the_choice_threshold(knowledge: KnowledgeBase) -> None:
+    """Every choice offered for the golden questions is at least as likely as the choice
+    threshold (CCHC_CHOICE_THRESHOLD), unless it is a rival that made the answer a choice
+    (another school level named, a reference number)."""
+    matcher = Matcher(knowledge)
+    low = []
+    for case in knowledge.golden:
+        match = matcher.match(case.question, today=date(2026, 11, 21))
+        if match.status == "choices" and match.reason == "close":
+            low += [(case.question, c.entry.id) for c in match.candidates if c.score < 0.10]
+    assert not low, low

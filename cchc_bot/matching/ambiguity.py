@@ -70,7 +70,7 @@ class AmbiguityGuard:
         hành chính là gì?" is that entry's own question, not a rival "Hội thi cải cách hành
         chính" whose question has words the message lacks."""
         coverage, words, held = self.closest(query, best.entry.id)
-        named = self._levels.named(query.tokens)
+        named = self._levels.named(query.sequence)
         found = []
         for other in others:
             other_coverage, other_words, _ = self.closest(query, other.entry.id)

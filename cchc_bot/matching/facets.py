@@ -2,15 +2,39 @@
 
 A citizen who names a level means it: an entry about another level must not be answered
 as if it were theirs (`conflict`), and among choices the entries of their level come first.
+A grade names its level too ("con học lớp 7" is a lower-secondary pupil: `GradeLevels`); an
+entry's levels are the ones its questions name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from itertools import pairwise
 
-from cchc_bot.lexicon import SCHOOL_LEVELS
+from cchc_bot.lexicon import GRADE_WORDS, SCHOOL_GRADES, SCHOOL_LEVELS
 
 Tokenize = Callable[[str], list[str]]
+
+
+class GradeLevels:
+    """The school level a grade named in a message belongs to ("lớp 4" → tiểu học)."""
+
+    def __init__(self, tokens: Tokenize) -> None:
+        self._words = frozenset(t for word in GRADE_WORDS for t in tokens(word))
+        self._level_of: dict[str, tuple[str, ...]] = {}
+        for level, grades in SCHOOL_GRADES.items():
+            phrase = tuple(tokens(level))
+            for grade in grades:
+                self._level_of[str(grade)] = phrase
+
+    def implied(self, tokens: Sequence[str]) -> list[tuple[str, ...]]:
+        """The level phrases (normalised) of the grades in `tokens`, first seen first."""
+        found: list[tuple[str, ...]] = []
+        for before, token in pairwise(tokens):
+            level = self._level_of.get(token) if before in self._words else None
+            if level and level not in found:
+                found.append(level)
+        return found
 
 
 class SchoolLevels:
@@ -22,6 +46,7 @@ class SchoolLevels:
         self._phrases = tuple(
             phrase for phrase in (" ".join(tokens(level)) for level in SCHOOL_LEVELS) if phrase
         )
+        self._grades = GradeLevels(tokens)
         shared: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set
         # One string per entry: " | " keeps a phrase from running across two questions.
         self._of_entry = {
@@ -53,8 +78,9 @@ class SchoolLevels:
         return frozenset(p for p in self._phrases if f" {p} " in padded)
 
     def named(self, tokens: Sequence[str]) -> frozenset[str]:
-        """The levels a normalised text names."""
-        return self._named_in(f" {' '.join(tokens)} ")
+        """The levels a normalised text names, by name or by grade."""
+        by_grade = {" ".join(level) for level in self._grades.implied(tokens)}
+        return self._named_in(f" {' '.join(tokens)} ") | by_grade
 
     def of_entry(self, entry_id: str) -> frozenset[str]:
         return self._of_entry.get(entry_id, frozenset())

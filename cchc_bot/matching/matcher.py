@@ -11,6 +11,7 @@ import numpy as np
 from cchc_bot.knowledge.model import Entry, KnowledgeBase
 from cchc_bot.lexicon import COMMON_WORDS, EVERYDAY_WORDS, GENERIC_WORDS, RELATED_WORDS
 from cchc_bot.matching.ambiguity import AmbiguityGuard
+from cchc_bot.matching.choices import Chooser
 from cchc_bot.matching.entry_terms import EntryTerms
 from cchc_bot.matching.facets import SchoolLevels
 from cchc_bot.matching.features import (
@@ -27,6 +28,7 @@ from cchc_bot.matching.packed_texts import PackedTexts
 from cchc_bot.matching.qtypes import QuestionClasses
 from cchc_bot.matching.query import Query, QueryReader
 from cchc_bot.matching.rerank import Reranker
+from cchc_bot.matching.shared_words import SharedWords
 from cchc_bot.matching.speller import Speller
 from cchc_bot.matching.types import (
     MAX_CHOICES,
@@ -49,7 +51,6 @@ _FULLY_COMPARED = 4  # … for the pool's first four; the others' best question 
 _ANSWER_FIELD_WEIGHT = 0.2  # answer text helps ranking a little (measured on the benchmark)
 _MIN_ANSWER_IDF = 0.3  # answer words in most answers are skipped when ranking
 _ANSWER_TOKENS = 400  # answers are indexed on their first 400 words
-_CHOICE_FLOOR = 0.05  # a choice offered is at least a twentieth as likely as the best one
 # A knowledge base of at most this many questions keeps each compared question's forms
 # (~3 KB each: 8 % faster matching on UIT-ViCoV19QA for 14 MB); a larger one works them out
 # per comparison (a bounded cache at 100,000 entries cost 24 MB for no measurable gain).
@@ -140,6 +141,8 @@ class Matcher:
         self.terms = EntryTerms(self.questions, self.answers, self._starts, counts)
         self.terms.weigh_content(lambda w: not _is_extra_term(w) and w not in common)
         self.numbers = ReferenceNumbers(self.questions, self._starts, _is_extra_term)
+        self.shared_words = SharedWords(self.questions, self._starts, self.keywords)
+        self.chooser = Chooser(self.thresholds, self.keywords, self.levels, self._index_of)
         self.ambiguity = AmbiguityGuard(
             self._entry_coverages, self._index_of, self.levels, self.numbers, self._question_fits
         )
@@ -365,18 +368,26 @@ class Matcher:
         query = self._query(text)
         if not query.tokens:
             return Match("unknown", None, None, 0.0, (), "empty")
-        vague = self.vagueness.is_vague(query)
+        content = self.vagueness.content(query)
+        vague = not content
         candidates = self._candidates(query, today or date.today())
         t = self.thresholds
         if vague and candidates and candidates[0].score >= t.answer:
             vague = not self._cue_is_the_topic(query, candidates[0])
+        # One word many entries share is no answer ("đăng ký"); with words no question uses
+        # besides, the message is about something else ("đăng ký kết hôn"): shared_words.py.
+        # (Aspect cues count here: "địa chỉ sở giáo dục cần thơ" is no one shared word; a
+        # message of cues alone is vague, or an FAQ's topic: see above.)
+        told = self.vagueness.content(query, cues_say_nothing=False) if content else []
+        shared, sharing = self.shared_words.verdict(query.tokens, told)
         # The reranker's best leads the choices, but any candidate likely enough earns them.
         surest = max((c.score for c in candidates), default=0.0)
-        if surest < t.choice or vague:
+        if surest < t.choice or vague or shared == "foreign":
             score = candidates[0].score if candidates else 0.0
             why: Reason = "too_vague" if vague else "low_score"
             return Match("unknown", None, None, score, (), why)
         best = candidates[0]
+        best_index = self._index_of[best.entry.id]
         others = candidates[1 : MAX_CHOICES + 1]
         clear_lead = best.score - max((c.score for c in others), default=0.0) >= t.margin
         numbered, rivals = (
@@ -384,19 +395,16 @@ class Matcher:
             if best.score >= t.answer
             else ([], [])
         )
-        ambiguous = bool(rivals)
+        # … unless the message is one of the best entry's questions ("cchc là gì vậy").
+        shared_word = shared == "shared" and max(self._question_fits(query, best_index)) < 1.0
+        ambiguous = bool(rivals) or shared_word
         if best.score >= t.answer and clear_lead and not ambiguous:
             aspect = query.aspect if best.entry.kind == "procedure" else None
             return Match("answer", best.entry, aspect, best.score, (best,), "confident")
-        floor = best.score * _CHOICE_FLOOR
-        kept = [c for c in candidates[:MAX_CHOICES] if c.score >= floor or c in rivals]
-        kept += [c for c in rivals if c not in kept]
-        kept = [kept[0], *numbered, *(c for c in kept[1:] if c not in numbered)]
-        named = self.levels.named(query.tokens)
-        if named and not named & self.levels.of_entry(best.entry.id):
-            # The best entry is about another school level: the one the citizen named first.
-            kept.sort(key=lambda c: not (named & self.levels.of_entry(c.entry.id)))
-        offered = tuple(kept[:MAX_CHOICES])
+        sharing = sharing if shared_word else frozenset()
+        offered = self.chooser.offered(query, candidates, rivals, numbered, sharing)
+        if not offered:
+            return Match("unknown", None, None, best.score, (), "low_score")
         reason: Reason = "ambiguous" if ambiguous else "close"
         return Match("choices", None, query.aspect, best.score, offered, reason)
 

@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from cchc_bot.matching.aspects import AspectDetector
+from cchc_bot.matching.facets import GradeLevels
 from cchc_bot.matching.features import QueryView, QueryWord, query_view
 from cchc_bot.matching.index import BM25Index
 from cchc_bot.matching.qtypes import QuestionClasses
@@ -28,6 +29,7 @@ COMMON_MAX_WEIGHT = 3.0
 @dataclass(frozen=True)
 class Query:
     tokens: tuple[str, ...]  # distinct normalised words, in order
+    sequence: tuple[str, ...]  # the normalised words as written (repeats kept)
     view: QueryView  # what the reranker sees
     weights: dict[str, float]  # query token → informativeness
     terms: dict[str, float]  # index term → weight used for ranking
@@ -67,7 +69,21 @@ class QueryReader:
         self.everyday = frozenset(t for t in {*common, *everyday} if not speller.knows(t))
         self.classes = classes or QuestionClasses(normalizer)
         self.aspects = AspectDetector(normalizer)
+        self.grades = GradeLevels(normalizer.tokens)
         self._max_idf = float(max(questions.idf, default=1.0))
+
+    def _levels_of_grades(self, sequence: list[str]) -> list[str]:
+        """The school levels the grades of a message name and it does not name itself, as
+        words: "con học lớp 7 muốn chuyển trường" is read with "THCS" as well, so an entry
+        about the lower-secondary level can match it (facets.py)."""
+        text = f" {' '.join(sequence)} "
+        known = self.questions.vocabulary
+        extra: list[str] = []
+        for level in self.grades.implied(sequence):
+            # Only in words the questions use: an unknown word would count against them all.
+            if f" {' '.join(level)} " not in text and all(t in known for t in level):
+                extra.extend(level)
+        return extra
 
     def weight(self, token: str) -> float:
         """How much a word says about what is asked (IDF; low for everyday words)."""
@@ -91,6 +107,7 @@ class QueryReader:
         raw = normalizer.raw_tokens(text)[: 2 * MAX_QUERY_TOKENS]
         fixed, corrected = self.speller.correct(raw, keep=self._keep, meaning=normalizer.expansion)
         sequence = normalizer.expand(fixed)[:MAX_QUERY_TOKENS]
+        sequence += self._levels_of_grades(sequence)
         unique = tuple(dict.fromkeys(sequence))
         terms = dict.fromkeys(unique, 1.0)
         related_of: dict[str, frozenset[int]] = {}
@@ -127,6 +144,7 @@ class QueryReader:
         ]
         return Query(
             tokens=unique,
+            sequence=tuple(sequence),
             view=query_view(sequence, words, classes),
             weights=weights,
             terms=terms,

@@ -28,6 +28,10 @@ class Vagueness:
     def is_vague(self, query: Query, *, cues_say_nothing: bool = True) -> bool:
         """Whether every word is everyday, part of a generic phrase or (when
         `cues_say_nothing`) an aspect cue ("lệ phí", "ở đâu", "online")."""
+        return not self.content(query, cues_say_nothing=cues_say_nothing)
+
+    def content(self, query: Query, *, cues_say_nothing: bool = True) -> list[str]:
+        """The words that are none of those, in order."""
         tokens = list(query.tokens)
         cues = query.cue_words if cues_say_nothing else frozenset()
         covered = [t in self._common or t in cues for t in tokens]
@@ -39,4 +43,4 @@ class Vagueness:
             for i in range(len(tokens) - width + 1):
                 if tuple(tokens[i : i + width]) == phrase:
                     covered[i : i + width] = [True] * width
-        return all(covered)
+        return [t for t, done in zip(tokens, covered, strict=True) if not done]

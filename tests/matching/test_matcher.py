@@ -163,11 +163,109 @@ def test_empty_questions_are_unknown(matcher: Matcher, text: str) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["thủ tục", "hồ sơ", "học phí", "thủ tục hồ sơ", "thu tuc", "ho so", "thủ tục như thế nào"],
+    [
+        "thủ tục",
+        "hồ sơ",
+        "học phí",
+        "thủ tục hồ sơ",
+        "thu tuc",
+        "ho so",
+        "thủ tục như thế nào",
+        # one word many entries share (shared_words.py): "đăng ký" was answered with the
+        # exam registration at 0.75
+        "đăng ký",
+        "dang ky",
+        "đk",
+        "đăng ký ở đâu",
+        "văn bằng",
+    ],
 )
 def test_generic_words_alone_are_never_answered(matcher: Matcher, question: str) -> None:
     m = match(matcher, question)
     assert m.status != "answer", describe(m)
+
+
+@pytest.mark.parametrize(
+    ("question", "sharing"),
+    [
+        ("đăng ký", "dang-ky-thi-tot-nghiep"),
+        ("dang ky o dau", "dang-ky-thi-tot-nghiep"),
+        ("văn bằng", "chinh-sua-van-bang"),
+    ],
+)
+def test_a_shared_word_alone_is_offered_as_choices(
+    matcher: Matcher, question: str, sharing: str
+) -> None:
+    """Choices are fine: the entries that use the word, the likeliest first."""
+    m = match(matcher, question)
+    assert (m.status, m.reason) == ("choices", "ambiguous"), describe(m)
+    assert m.candidates[0].entry.id == sharing, describe(m)
+
+
+def _faq(entry_id: str, *questions: str) -> Entry:
+    return Entry(entry_id, "faq", "faq/x", questions, Source("faq/x.yaml", 1), "Trả lời.")
+
+
+@pytest.fixture(scope="module")
+def registrations() -> Matcher:
+    """Three entries whose questions keep saying "đăng ký", and two others."""
+    entries = (
+        _faq(
+            "dang-ky-du-thi",
+            "Đăng ký dự thi tốt nghiệp",
+            "Học sinh lớp 12 đăng ký dự thi ở đâu?",
+            "Đăng ký dự thi tốt nghiệp cần giấy tờ gì?",
+            "Hạn đăng ký dự thi tốt nghiệp",
+        ),
+        _faq(
+            "thi-sinh-tu-do",
+            "Thí sinh tự do đăng ký thi",
+            "Thí sinh tự do đăng ký ở đâu?",
+            "Thí sinh tự do đăng ký cần gì?",
+        ),
+        _faq(
+            "tu-van-du-hoc",
+            "Đăng ký kinh doanh dịch vụ tư vấn du học",
+            "Hồ sơ đăng ký tư vấn du học",
+            "Đăng ký tư vấn du học mất bao lâu?",
+        ),
+        _faq("phuc-khao", "Phúc khảo bài thi tốt nghiệp", "Phúc khảo mất bao lâu?"),
+        _faq("ban-sao", "Cấp bản sao bằng tốt nghiệp", "Mất bằng xin bản sao ở đâu?"),
+    )
+    return Matcher(KnowledgeBase("x", Agency("t", "t", "0"), entries))
+
+
+@pytest.mark.parametrize("question", ["đăng ký", "dang ky", "đk", "đăng ký ở đâu"])
+def test_one_word_three_entries_share_is_never_answered(
+    registrations: Matcher, question: str
+) -> None:
+    """Until 2026-11 "đăng ký" alone was answered with whichever entry said it most."""
+    m = match(registrations, question)
+    assert (m.status, m.reason) == ("choices", "ambiguous"), describe(m)
+    assert {c.entry.id for c in m.candidates} <= {
+        "dang-ky-du-thi",
+        "thi-sinh-tu-do",
+        "tu-van-du-hoc",
+    }
+
+
+def test_the_shared_word_with_a_word_of_one_entry_is_answered(registrations: Matcher) -> None:
+    m = match(registrations, "thí sinh tự do đăng ký")
+    assert (m.status, m.entry and m.entry.id) == ("answer", "thi-sinh-tu-do"), describe(m)
+
+
+def test_the_shared_word_with_words_no_question_uses_goes_to_the_hotline(
+    registrations: Matcher,
+) -> None:
+    """ "đăng ký tạm trú" is about something else: no choices of unrelated entries."""
+    for question in ("đăng ký tạm trú", "dang ky xe may"):
+        m = match(registrations, question)
+        assert m.status == "unknown", describe(m)
+
+
+def test_a_shared_word_with_more_words_is_answered(matcher: Matcher) -> None:
+    m = match(matcher, "đăng ký dự thi tốt nghiệp THPT")
+    assert (m.status, m.entry and m.entry.id) == ("answer", "dang-ky-thi-tot-nghiep"), describe(m)
 
 
 @pytest.mark.parametrize("question", ["thủ tục", "hồ sơ", "thủ tục hồ sơ"])
@@ -475,6 +573,24 @@ def test_a_named_school_level_is_never_answered_with_another_level(
     assert not (m.status == "answer" and m.entry.id == "chuyen-truong-thpt"), describe(m)
     if m.status == "choices":
         assert m.candidates[0].entry.id == "chuyen-truong-thcs", describe(m)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("con học lớp 7 muốn chuyển trường", "chuyen-truong-thcs"),
+        ("con hoc lop 8 xin chuyen truong", "chuyen-truong-thcs"),
+        ("chuyển trường lớp 11", "chuyen-truong-thpt"),
+    ],
+)
+def test_a_grade_names_its_school_level(matcher: Matcher, question: str, entry_id: str) -> None:
+    """Grades 6–9 are THCS, 10–12 THPT (lexicon.SCHOOL_GRADES): "con tôi học lớp 7 muốn
+    chuyển trường" was answered with the THPT transfer."""
+    m = match(matcher, question)
+    assert m.status in ("answer", "choices"), describe(m)
+    assert m.candidates[0].entry.id == entry_id, describe(m)
+    other = {"chuyen-truong-thcs": "chuyen-truong-thpt"}.get(entry_id, "chuyen-truong-thcs")
+    assert not (m.status == "answer" and m.entry.id == other), describe(m)
 
 
 def test_entries_far_down_the_pool_compare_one_question() -> None:
