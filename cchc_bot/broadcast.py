@@ -60,7 +60,15 @@ class RetryLater(Exception):
 
 
 class Rejected(Exception):
-    """The platform refused this message for good (bad request): nothing was delivered."""
+    """The platform refused this message for good (bad request): nothing was delivered.
+
+    `reason` is the report's reason code of the failed row (`rejected`, or `window` when
+    Zalo OA refuses because the follower is outside the free-messaging window).
+    """
+
+    def __init__(self, message: str = "", reason: str = "rejected") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class Transient(Exception):

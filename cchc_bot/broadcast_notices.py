@@ -45,6 +45,16 @@ class NoticeError(Exception):
     """A staff action the notice does not allow; the message says why (Vietnamese)."""
 
 
+def refusal(action: str, notice_id: str, status: str) -> str:
+    """Why `action` is refused in `status`, with what to do instead when there is a hint."""
+    shown = cli_texts.NOTICE_STATUS_NAMES.get(status, status)
+    hint = cli_texts.NOTICE_HINTS.get((action, status), "").format(id=notice_id)
+    message = cli_texts.NOTICE_REFUSED.format(
+        action=cli_texts.NOTICE_ACTIONS.get(action, action), id=notice_id, status=shown
+    )
+    return f"{message} {hint}".strip()
+
+
 def planned_time(year: int, month: int, day: int | str, hhmm: str, zone: tzinfo) -> datetime:
     """The UTC moment of `day` (1–31 or "last") of a month at "HH:MM" local time."""
     last = calendar.monthrange(year, month)[1]
@@ -225,6 +235,8 @@ class NoticeService:
         return self._change(notice_id, APPROVED, changes, by, "send")
 
     def cancel(self, notice_id: str, by: str) -> NoticeRecord:
+        """Cancelled for good. Pending rows are skipped here; rows in sending are settled by
+        their sender when it notices, or by `Broadcaster.settle_cancelled` if it died."""
         allowed = ("draft", "approved", "scheduled", "missed", "sending")
         record = self._change(notice_id, allowed, {"status": "cancelled"}, by, "cancel")
         skipped = self.deliveries.skip_pending(notice_id, "cancelled")
@@ -246,9 +258,4 @@ class NoticeService:
         except NoticeNotFound as exc:
             raise NoticeError(cli_texts.NOTICE_NOT_FOUND.format(id=notice_id)) from exc
         except NoticeConflict as exc:
-            status = cli_texts.NOTICE_STATUS_NAMES.get(exc.notice.status, exc.notice.status)
-            hint = cli_texts.NOTICE_HINTS.get((action, exc.notice.status), "").format(id=notice_id)
-            message = cli_texts.NOTICE_REFUSED.format(
-                action=cli_texts.NOTICE_ACTIONS.get(action, action), id=notice_id, status=status
-            )
-            raise NoticeError(f"{message} {hint}".strip()) from exc
+            raise NoticeError(refusal(action, notice_id, exc.notice.status)) from exc

@@ -14,6 +14,12 @@ messages, however the network or a busy CPU delays or bunches them on the way. T
 one round trip per `rate` messages (25/s: about 24/s; 1,000/s: about 990/s on loopback).
 
 A 429 `pause`s every send; a sender waiting for its slot books a new one after the pause.
+
+`shared(channel, rate)` is the one pacer of a channel in this process: every broadcast run
+of the process (the scheduler's, one after another, or several broadcasters) books its
+slots there, so together they never pass the rate. Other processes have their own: the
+notices table lets only one notice be sent at a time per database (see
+`NoticeRepository.claim_due`), which keeps several servers under the rate too.
 """
 
 from __future__ import annotations
@@ -36,6 +42,26 @@ class Slot:
 
     def __init__(self) -> None:
         self.done_at: float | None = None
+
+
+_SHARED: dict[tuple[str, float], Pacer] = {}
+
+
+def plan_sizes(rate: float) -> tuple[int, int]:
+    """A channel's sending workers at `rate`, and the rows to claim at a time: about as many
+    as the workers, so rows are claimed just in time (at 1,000/s: 22 workers, ~66 rows
+    claimed and not yet sent at any moment, ~70 ms of sending)."""
+    workers = max(2, min(128, int(rate * 0.02) + 2)) if rate else 32
+    return workers, max(4, workers)
+
+
+def shared(channel: str, rate: float) -> Pacer:
+    """The process-wide pacer of `channel` at `rate` (created on first use)."""
+    key = (channel, float(rate))
+    pacer = _SHARED.get(key)
+    if pacer is None:
+        pacer = _SHARED[key] = Pacer(rate)
+    return pacer
 
 
 class Pacer:

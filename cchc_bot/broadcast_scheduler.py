@@ -2,9 +2,12 @@
 
 Each wake-up (`tick`): bring the notice files into the database (an edited approved notice
 goes back to draft), mark scheduled notices older than the catch-up window as missed (and
-say so in the log: the server was down too long), then claim due notices one at a time
-and send them. A notice left `sending` by a process that died is resumed: at once when the
-process ran on this host, otherwise when its lease expires.
+say so in the log: the server was down too long), settle the rows a cancelled notice's
+dead sender left in sending, then claim due notices one at a time and send them. A notice
+left `sending` by a run that is over (its journal is here and unlocked: the process died,
+or an earlier run of this one stopped on a database error) is resumed at once; one whose
+run is elsewhere when its lease expires. A notice paused because a channel refuses us is
+tried again at the next wake-up, after the other due notices had their turn.
 
 Several processes may run on one PostgreSQL database: a notice is claimed with ``SELECT …
 FOR UPDATE SKIP LOCKED`` and sent under a lease, deliveries are claimed the same way, so no
@@ -128,11 +131,17 @@ class Scheduler:
                 self.catchup,
                 notice.id,
             )
+        try:
+            await self.broadcaster.settle_cancelled()
+        except StorageError as exc:
+            log.error("settling cancelled notices failed: %s", exc)
+        tried: list[str] = []
         while not self._stop.is_set():
             owner = new_owner()
-            notice = await self._claim(owner)
+            notice = await self._claim(owner, tried)
             if notice is None:
                 break
+            tried.append(notice.id)
             log.info("sending notice %s (%s)", notice.id, owner)
             result = await self.broadcaster.run(notice, owner, stop=self._stop)
             report.runs.append(result)
@@ -143,17 +152,21 @@ class Scheduler:
                 result.seconds,
                 result.counts,
             )
-            if not result.finished:
-                break
+            if result.stopped in ("stop", "storage", "lease_lost"):
+                break  # asked to stop, the database fails, or another process took over
         return report
 
-    async def _claim(self, owner: str) -> NoticeRecord | None:
-        notices = self.service.notices
-        notice = await asyncio.to_thread(notices.claim_due, owner, self.catchup, self.lease)
+    async def _claim(self, owner: str, tried: list[str]) -> NoticeRecord | None:
+        notices, folder = self.service.notices, self.broadcaster.journal_dir
+        notice = await asyncio.to_thread(
+            notices.claim_due, owner, self.catchup, self.lease, exclude=tried
+        )
         if notice is not None:
             return notice
         for stuck in await asyncio.to_thread(notices.sending):
-            if stuck.lease_owner and owner_dead(stuck.lease_owner):
+            if stuck.id in tried:
+                continue
+            if stuck.lease_owner and owner_dead(folder, stuck.lease_owner):
                 with contextlib.suppress(NoticeConflict, StorageError):
                     return await asyncio.to_thread(
                         notices.claim, stuck.id, owner, self.lease, dead=[stuck.lease_owner]

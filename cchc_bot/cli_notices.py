@@ -12,22 +12,24 @@ import argparse
 import asyncio
 import contextlib
 import json
+import re
 import signal
 import sys
 import time
 from typing import Any, TextIO
 
-from cchc_bot import cli_texts
+from cchc_bot import cli_texts, report_texts
 from cchc_bot.broadcast_journal import new_owner, owner_dead
-from cchc_bot.broadcast_notices import NoticeError
-from cchc_bot.broadcast_progress import Progress
+from cchc_bot.broadcast_notices import NoticeError, refusal
+from cchc_bot.broadcast_progress import Progress, RunResult
 from cchc_bot.broadcast_report import notice_report
 from cchc_bot.channels.capabilities import TELEGRAM, ZALO_BOT, ZALO_OA
 from cchc_bot.channels.render import notice_parts, units
 from cchc_bot.cli_queue import actor_name
 from cchc_bot.server_broadcast import BroadcastRuntime
 from cchc_bot.settings import Settings
-from cchc_bot.storage import NoticeConflict, NoticeRecord
+from cchc_bot.storage import NoticeConflict, NoticeEventRecord, NoticeRecord
+from cchc_bot.storage.broadcast_repo import SENDABLE, NoticeBusy
 
 EXIT_USAGE = 2
 PREVIEW_CHANNELS = {"telegram": TELEGRAM, "zalo": ZALO_BOT, "zalo_oa": ZALO_OA}
@@ -114,6 +116,7 @@ def _act(args: argparse.Namespace, settings: Settings, runtime: BroadcastRuntime
         print(cli_texts.NOTICE_SCHEDULED.format(id=args.id, at=service.local(notice.scheduled_at)))
     elif command == "cancel":
         service.cancel(args.id, who)
+        asyncio.run(runtime.broadcaster.settle_cancelled())  # rows a dead sender left
         print(cli_texts.NOTICE_CANCELLED.format(id=args.id))
     elif command == "add":
         text = args.file.read() if args.file else (args.text or "")
@@ -132,25 +135,31 @@ def _act(args: argparse.Namespace, settings: Settings, runtime: BroadcastRuntime
 
 
 async def _send_now(runtime: BroadcastRuntime, notice_id: str) -> int:
+    notices = runtime.service.notices
+    current = runtime.service.get(notice_id)
+    if current.status not in (*SENDABLE, "sending"):
+        print(refusal("send", notice_id, current.status), file=sys.stderr)
+        return 1
     if not runtime.senders:
         print(cli_texts.NOTICE_NO_SENDERS, file=sys.stderr)
         return 1
-    notices = runtime.service.notices
-    current = runtime.service.get(notice_id)
-    owner = new_owner()
-    dead = [current.lease_owner] if current.lease_owner and owner_dead(current.lease_owner) else []
+    owner, folder = new_owner(), runtime.broadcaster.journal_dir
+    previous = current.lease_owner
+    dead = [previous] if previous and owner_dead(folder, previous) else []
     try:
         notice = notices.claim(notice_id, owner, runtime.broadcaster.lease, dead=dead)
+    except NoticeBusy as exc:
+        busy = cli_texts.NOTICE_OTHER_SENDING.format(
+            busy=exc.busy.id, owner=exc.busy.lease_owner, id=notice_id
+        )
+        print(busy, file=sys.stderr)
+        return 1
     except NoticeConflict as exc:
         if exc.notice.status == "sending":
             busy = cli_texts.NOTICE_BUSY.format(id=notice_id, owner=exc.notice.lease_owner)
             print(busy, file=sys.stderr)
             return 1
-        status = cli_texts.NOTICE_STATUS_NAMES.get(exc.notice.status, exc.notice.status)
-        action = cli_texts.NOTICE_ACTIONS["send"]
-        refused = cli_texts.NOTICE_REFUSED.format(action=action, id=notice_id, status=status)
-        hint = cli_texts.NOTICE_HINTS.get(("send", exc.notice.status), "").format(id=notice_id)
-        print(f"{refused} {hint}".strip(), file=sys.stderr)
+        print(refusal("send", notice_id, exc.notice.status), file=sys.stderr)
         return 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -166,8 +175,18 @@ async def _send_now(runtime: BroadcastRuntime, notice_id: str) -> int:
     if result.finished:
         print(cli_texts.NOTICE_DONE.format(id=notice_id))
         return 0
-    print(cli_texts.NOTICE_PAUSED.format(id=notice_id, why=result.stopped or "?"), file=sys.stderr)
+    if result.stopped == "cancelled":
+        print(cli_texts.NOTICE_CANCELLED_WHILE_SENDING.format(id=notice_id), file=sys.stderr)
+        return 1
+    print(cli_texts.NOTICE_PAUSED.format(id=notice_id, why=stop_reason(result)), file=sys.stderr)
     return 1
+
+
+def stop_reason(result: RunResult) -> str:
+    """Why a run stopped, as staff read it."""
+    why = result.stopped or "?"
+    text = cli_texts.NOTICE_STOP_REASONS.get(why, why)
+    return text.format(channels=", ".join(sorted(result.down)) or "?")
 
 
 class ProgressBar:
@@ -266,8 +285,7 @@ def _show(runtime: BroadcastRuntime, notice_id: str) -> int:
         print(cli_texts.NOTICE_NOTE.format(note=n.note))
     print("\n" + n.text + "\n")
     for event in service.notices.events(notice_id):
-        detail = f" — {event.detail}" if event.detail else ""
-        print(f"  {service.local(event.created_at)} {event.actor}: {event.action}{detail}")
+        print(f"  {service.local(event.created_at)} {_event(event)}")
     figures = notice_report(n, service.deliveries)
     if figures.recipients:
         print("\n" + _report_text(figures.as_dict()))
@@ -289,8 +307,26 @@ def _preview(notice: NoticeRecord, channel: str | None) -> int:
     return 0
 
 
+_CLAIM = re.compile(r"^owner (\S+)(?:, taking over from (\S+))?$")
+_COUNT = re.compile(r"\b([a-z_]+) (\d+)\b")
+
+
+def _event(event: NoticeEventRecord) -> str:
+    """One line of a notice's history: who, what (in Vietnamese), and the detail."""
+    action = cli_texts.NOTICE_EVENT_NAMES.get(event.action, event.action)
+    detail = event.detail
+    claim = _CLAIM.match(detail) if event.action == "claim" else None
+    if claim is not None:
+        owner, previous = claim.groups()
+        shown = cli_texts.NOTICE_EVENT_TAKEOVER if previous else cli_texts.NOTICE_EVENT_CLAIM
+        detail = shown.format(owner=owner, previous=previous)
+    elif event.action == "sent":
+        names = cli_texts.DELIVERY_STATUS_NAMES
+        detail = _COUNT.sub(lambda m: f"{names.get(m[1], m[1])} {m[2]}", detail)
+    return f"{event.actor}: {action}" + (f" — {detail}" if detail else "")
+
+
 def _report_text(d: dict[str, Any]) -> str:
-    reasons: dict[str, int] = d["reasons"] or {}
     status = cli_texts.NOTICE_STATUS_NAMES.get(str(d["status"]), d["status"])
     lines = [
         cli_texts.REPORT_HEAD.format(id=d["id"], status=status),
@@ -300,9 +336,12 @@ def _report_text(d: dict[str, Any]) -> str:
             failed=d["failed"], blocked=d["blocked"], skipped=d["skipped"], pending=d["pending"]
         ),
     ]
-    if reasons:
-        listed = ", ".join(f"{k} {v}" for k, v in reasons.items())
-        lines.append(cli_texts.REPORT_REASONS.format(reasons=listed))
+    if d["skipped_by_reason"]:
+        listed = report_texts.reasons(d["skipped_by_reason"])
+        lines.append(cli_texts.REPORT_SKIPPED_REASONS.format(reasons=listed))
+    if d["failed_by_reason"]:
+        listed = report_texts.reasons(d["failed_by_reason"])
+        lines.append(cli_texts.REPORT_FAILED_REASONS.format(reasons=listed))
     if d["duration_s"] is not None:
         rate = d["rate"] or "–"
         lines.append(cli_texts.REPORT_DURATION.format(duration=d["duration_s"], rate=rate))

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 
 from cchc_bot import report_texts as t
+from cchc_bot.broadcast_report import month_total
 from cchc_bot.reports import Headline, MonthlyReport, last_day
 
 
@@ -161,19 +162,27 @@ def _broadcast_table(report: MonthlyReport) -> Table:
             n.failed,
             n.blocked,
             n.skipped,
-            t.reasons(n.reasons),
+            t.reasons(n.skipped_reasons),
+            t.reasons(n.failed_reasons),
             n.duration_s,
             n.rate,
         )
         for n in report.broadcasts
     ]
     if len(rows) > 1:
-        reasons: dict[str, int] = {}
-        for n in report.broadcasts:
-            for reason, count in n.reasons.items():
-                reasons[reason] = reasons.get(reason, 0) + count
-        total = [sum(int(getattr(n, k)) for n in report.broadcasts) for k in _BROADCAST_COUNTS]
-        rows.append((t.TOTAL, None, *total, t.reasons(dict(sorted(reasons.items()))), None, None))
+        total = month_total(report.broadcasts)
+        counts = (total.recipients, total.sent, total.failed, total.blocked, total.skipped)
+        rows.append(
+            (
+                t.TOTAL,
+                None,
+                *counts,
+                t.reasons(total.skipped_reasons),
+                t.reasons(total.failed_reasons),
+                total.duration_s,
+                total.rate,
+            )
+        )
     return Table(
         "broadcasts",
         t.SECTION_BROADCASTS,
@@ -185,15 +194,13 @@ def _broadcast_table(report: MonthlyReport) -> Table:
             t.COL_FAILED,
             t.COL_BLOCKED,
             t.COL_SKIPPED,
-            t.COL_REASONS,
+            t.COL_SKIPPED_REASONS,
+            t.COL_FAILED_REASONS,
             t.COL_DURATION,
             t.COL_RATE,
         ),
         tuple(rows),
     )
-
-
-_BROADCAST_COUNTS = ("recipients", "sent", "failed", "blocked", "skipped")
 
 
 def _pct(score: object) -> Cell:

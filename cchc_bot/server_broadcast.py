@@ -4,12 +4,20 @@ broadcaster, the scheduler of `cchc-bot run`, and the SQLite single-server lock.
 Shared by `cchc-bot run` (the scheduler) and `cchc-bot notices send --now` (the CLI sends
 itself): both claim notices and deliveries in the same tables, so a notice is never sent
 twice whoever sends it.
+
+The send journals (`journal_folder`): `CCHC_BROADCAST_JOURNAL_DIR` when set to anything but
+its default; left at the default with a SQLite file, next to the database
+(`<database folder>/broadcast-journal`: the server and a `send --now` started from another
+directory find each other's journals); otherwise the default under the working directory.
+Either way it is made absolute once and logged when the server starts.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from cchc_bot.broadcast import Sender
@@ -18,6 +26,7 @@ from cchc_bot.broadcast_quota import QuotaGuard
 from cchc_bot.broadcast_scheduler import ProcessLock, Scheduler
 from cchc_bot.broadcast_sending import Broadcaster
 from cchc_bot.settings import Settings
+from cchc_bot.settings_specs import SPECS
 from cchc_bot.storage import Database, DeliveryRepository, NoticeRepository
 
 log = logging.getLogger(__name__)
@@ -89,14 +98,40 @@ def month_start(settings: Settings) -> datetime:
     return first.astimezone(UTC)
 
 
-def sqlite_lock(database: Database) -> ProcessLock | None:
-    """The lock file next to a SQLite database (None for PostgreSQL or in-memory)."""
+def sqlite_file(database: Database) -> Path | None:
+    """The file of a SQLite database (None for PostgreSQL or in-memory)."""
     if database.backend != "sqlite":
         return None
     path = database.masked_url.partition(":///")[2].partition("?")[0]
     if not path or path == ":memory:" or path.startswith("file:"):
         return None
-    return ProcessLock(Path(f"{path}.server.lock"))
+    return Path(path)
+
+
+def sqlite_lock(database: Database) -> ProcessLock | None:
+    """The lock file next to a SQLite database (None for PostgreSQL or in-memory)."""
+    path = sqlite_file(database)
+    return None if path is None else ProcessLock(Path(f"{path}.server.lock"))
+
+
+_DEFAULT_JOURNAL_DIR = Path(next(s.default for s in SPECS if s.field == "broadcast_journal_dir"))
+
+
+def journal_folder(settings: Settings, database: Database) -> Path:
+    """Where the send journals live (see the module's docstring), as an absolute path."""
+    folder = Path(settings.broadcast_journal_dir).expanduser()
+    database_file = sqlite_file(database)
+    if folder == _DEFAULT_JOURNAL_DIR and database_file is not None:
+        folder = database_file.parent / "broadcast-journal"
+    return folder.resolve()
+
+
+def splitters() -> dict[str, Callable[[str], list[str]]]:
+    """How each channel splits a notice (for rows of channels without a sender here)."""
+    from cchc_bot.channels.capabilities import TELEGRAM, ZALO_BOT, ZALO_OA
+    from cchc_bot.channels.render import notice_parts
+
+    return {caps.name: partial(notice_parts, caps=caps) for caps in (TELEGRAM, ZALO_BOT, ZALO_OA)}
 
 
 class BroadcastRuntime:
@@ -113,9 +148,10 @@ class BroadcastRuntime:
             notices,
             deliveries,
             self.senders,
-            journal_dir=settings.broadcast_journal_dir,
+            journal_dir=journal_folder(settings, database),
             rates=rates,
             chat_rate=settings.broadcast_chat_rate,
+            splitters=splitters(),
         )
         self.scheduler = Scheduler(
             self.service,
@@ -129,6 +165,7 @@ class BroadcastRuntime:
         """Take the SQLite lock (AlreadyRunning if another server has it), then schedule."""
         if self.lock is not None:
             self.lock.acquire()
+        log.info("broadcast send journals in %s", self.broadcaster.journal_dir)
         self.scheduler.start()
 
     async def stop(self) -> None:

@@ -38,8 +38,10 @@ def subscribe(bc: Parts, count: int, channel: str = "telegram", topics: tuple = 
 
 
 def rows(bc: Parts, notice_id: str = "cchc-2027-01") -> dict[str, tuple]:
+    """Rows by status, reasons of skipped and failed rows (together), unconfirmed sends."""
     counts = bc.deliveries.counts([notice_id])[notice_id]
-    return dict(counts.by_status), dict(counts.reasons), counts.unconfirmed  # type: ignore[return-value]
+    reasons = counts.skipped_reasons | counts.failed_reasons
+    return dict(counts.by_status), reasons, counts.unconfirmed  # type: ignore[return-value]
 
 
 async def test_every_subscriber_of_the_topic_receives_it_once(bc: Parts) -> None:
@@ -237,7 +239,7 @@ async def test_skipped_channels_and_the_report(bc: Parts) -> None:
     assert result.finished
     figures = notice_report(bc.notices.get("cchc-2027-01"), bc.deliveries)  # type: ignore[arg-type]
     assert (figures.recipients, figures.sent, figures.blocked, figures.skipped) == (6, 3, 1, 2)
-    assert figures.reasons == {"no_channel": 2}
+    assert figures.skipped_reasons == {"no_channel": 2} and figures.failed_reasons == {}
     assert figures.duration_s is not None and figures.status == "sent"
 
 

@@ -55,6 +55,7 @@ LEVELS: dict[str, int] = {
     "cchc_bot.broadcast_sending": 2,  # one notice to its recipients, resumable, paced
     "cchc_bot.broadcast_scheduler": 2,  # the scheduler of `cchc-bot run`, the SQLite lock
     "cchc_bot.broadcast_journal": 2,  # what left the process (crash recovery)
+    "cchc_bot.broadcast_ledger": 2,  # outcomes into the database despite its failures
     "cchc_bot.broadcast_pacing": 2,  # at most `rate` messages in any second
     "cchc_bot.broadcast_quota": 2,  # plan and follower quotas (Zalo)
     "cchc_bot.broadcast_report": 2,  # per notice and per month figures

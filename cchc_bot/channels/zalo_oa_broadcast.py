@@ -10,7 +10,8 @@ Zalo's error codes are not documented in full (channels.md §8), so the classes 
 and safe: a refused token is refreshed (rotated in the database) and the send tried once
 more; `-32`/`-100`/429 → `RetryLater`; 5xx or a request that never left → `Transient`; a
 window code (not a follower, blocked, no recent interaction, night curfew …) → `Rejected`
-(reported, never retried, never unsubscribes on a guess); anything else → `Rejected`.
+with reason `window` (reported as such, never retried, never unsubscribes on a guess);
+anything else → `Rejected`.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def _classify(exc: OaError) -> Exception:
     if exc.retry:
         return Transient(f"Zalo OA temporary failure ({exc.code}, HTTP {exc.status})")
     if exc.window:
-        return Rejected(f"window: {exc.code} {exc.message}".strip())
+        return Rejected(f"{exc.code} {exc.message}".strip(), reason="window")
     return Rejected(f"{exc.code} {exc.message}".strip())
 
 

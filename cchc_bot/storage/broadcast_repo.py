@@ -4,6 +4,10 @@ Every method is one short transaction. Notice status changes are conditional upd
 (``WHERE status IN expected``), so two staff members or a staff member and the scheduler
 never both win the same change; the sending lease is claimed with ``SELECT … FOR UPDATE
 SKIP LOCKED`` on PostgreSQL (SQLite serialises writers with ``BEGIN IMMEDIATE``).
+
+One notice is sent at a time per database: a claim is refused while another notice is
+held under a live lease (claims take turns on a PostgreSQL advisory lock), so however many
+servers or `send --now` commands run, a channel's broadcast rate is one sender's rate.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from cchc_bot import storage_texts as texts
@@ -67,6 +71,18 @@ class NoticeConflict(StorageError):
         super().__init__(f"notice {notice.id} is {notice.status!r}, expected {list(expected)}")
         self.notice = notice
         self.expected = tuple(expected)
+
+
+class NoticeBusy(NoticeConflict):
+    """Another notice (`busy`) is being sent under a live lease: notices take turns."""
+
+    def __init__(self, notice: NoticeRecord, busy: NoticeRecord) -> None:
+        super().__init__(notice, SENDABLE)
+        self.busy = busy
+
+
+SENDABLE = ("approved", "scheduled", "missed")  # what a claim may start sending
+_CLAIM_LOCK = 4_242_001_705  # PostgreSQL advisory lock: claims of the sending lease take turns
 
 
 def _notice(row: NoticeRow) -> NoticeRecord:
@@ -185,8 +201,11 @@ class NoticeRepository:
 
     # -- the sending lease -------------------------------------------------------------------
 
-    def claim_due(self, owner: str, window: timedelta, lease: timedelta) -> NoticeRecord | None:
-        """Take the next notice due within `window` (or left by an expired lease) to send."""
+    def claim_due(
+        self, owner: str, window: timedelta, lease: timedelta, *, exclude: Sequence[str] = ()
+    ) -> NoticeRecord | None:
+        """Take the next notice due within `window` (or left by an expired lease) to send,
+        but none while another notice is sent under a live lease; `exclude`: ids to pass."""
         now = self.now()
         due = (
             (NoticeRow.status == "scheduled")
@@ -198,13 +217,15 @@ class NoticeRepository:
         )
         stmt = (
             select(NoticeRow)
-            .where(or_(due, orphaned))
+            .where(or_(due, orphaned), NoticeRow.id.not_in(list(exclude)))
             .order_by(NoticeRow.scheduled_at)
             .limit(1)
             .with_for_update(skip_locked=True)
         )
 
         def work(session: Session) -> NoticeRecord | None:
+            if _busy(session, now, (owner,)) is not None:
+                return None
             row = session.scalars(stmt).first()
             if row is None:
                 return None
@@ -215,10 +236,12 @@ class NoticeRepository:
     def claim(
         self, notice_id: str, owner: str, lease: timedelta, *, dead: Sequence[str] = ()
     ) -> NoticeRecord:
-        """Take one notice to send now (approved, scheduled, or sending without a live owner).
+        """Take one notice to send now (approved, scheduled, missed, or sending without a
+        live owner).
 
         Raises NoticeConflict when its status does not allow it or another owner holds a
-        live lease (`dead`: owners known to have died, whose leases need not expire).
+        live lease (`dead`: owners known to have died, whose leases need not expire), and
+        NoticeBusy when another notice is being sent.
         """
         now = self.now()
 
@@ -231,8 +254,11 @@ class NoticeRepository:
                 or row.lease_until is None
                 or row.lease_until < now
             )
-            if row.status not in ("approved", "scheduled", "sending") or not free:
-                raise NoticeConflict(_notice(row), ("approved", "scheduled"))
+            if row.status not in (*SENDABLE, "sending") or not free:
+                raise NoticeConflict(_notice(row), SENDABLE)
+            busy = _busy(session, now, (owner, *dead), besides=notice_id)
+            if busy is not None:
+                raise NoticeBusy(_notice(row), _notice(busy))
             return _take(session, row, owner, now, lease, owner)
 
         return self._db.run(work, write=True)
@@ -326,6 +352,24 @@ class NoticeRepository:
     def sending(self) -> list[NoticeRecord]:
         stmt = select(NoticeRow).where(NoticeRow.status == "sending")
         return self._db.run(lambda s: [_notice(r) for r in s.scalars(stmt)])
+
+
+def _busy(
+    session: Session, now: datetime, mine: Sequence[str], besides: str | None = None
+) -> NoticeRow | None:
+    """Another notice sent under a live lease by an owner not in `mine` (after taking the
+    claim lock on PostgreSQL, so two claims never both see none)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CLAIM_LOCK})
+    where: list[ColumnElement[bool]] = [
+        NoticeRow.status == "sending",
+        NoticeRow.lease_owner.is_not(None),
+        NoticeRow.lease_owner.not_in(list(mine)),
+        NoticeRow.lease_until >= now,
+    ]
+    if besides is not None:
+        where.append(NoticeRow.id != besides)
+    return session.scalars(select(NoticeRow).where(*where).limit(1)).first()
 
 
 def _take(

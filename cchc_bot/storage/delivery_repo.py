@@ -6,7 +6,9 @@
   LOCKED`` on PostgreSQL), skipping chats that unsubscribed meanwhile;
 - `record` writes a batch of outcomes in one transaction (``executemany``), only for rows
   the caller still holds; a blocked chat is unsubscribed and flagged unreachable there too;
-- `stale` lists rows left in sending by an owner that died, for the journal-based recovery.
+- `stale` lists rows left in sending by other owners, for the journal-based recovery;
+  `cancelled_with_stale` the cancelled notices that still have such rows;
+- `counts` gives the report's figures: rows by status, skipped and failed rows by reason.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, bindparam, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from cchc_bot.storage.broadcast_models import Delivery, Subscription
+from cchc_bot.storage.broadcast_models import Delivery, NoticeRow, Subscription
 from cchc_bot.storage.db import Database
 from cchc_bot.storage.models import Message, Outbox, User, UTCDateTime
 from cchc_bot.storage.repository import _aware, _upsert, utc_now
@@ -53,7 +55,8 @@ class DeliveryResult:
 class DeliveryCounts:
     notice_id: str
     by_status: dict[str, int] = field(default_factory=dict)
-    reasons: dict[str, int] = field(default_factory=dict)  # skipped and failed, by reason
+    skipped_reasons: dict[str, int] = field(default_factory=dict)  # skipped rows by reason
+    failed_reasons: dict[str, int] = field(default_factory=dict)  # failed rows by reason
     unconfirmed: int = 0
     first_sent: datetime | None = None
     last_sent: datetime | None = None
@@ -250,6 +253,16 @@ class DeliveryRepository:
 
         return self._db.run(work)
 
+    def cancelled_with_stale(self) -> list[str]:
+        """Cancelled notices that still have rows in sending (their sender stopped or died)."""
+        stmt = (
+            select(Delivery.notice_id)
+            .join(NoticeRow, NoticeRow.id == Delivery.notice_id)
+            .where(NoticeRow.status == "cancelled", Delivery.status == "sending")
+            .distinct()
+        )
+        return self._db.run(lambda s: sorted(s.scalars(stmt)))
+
     def held_by(self, owner: str) -> int:
         stmt = select(func.count()).where(
             Delivery.claimed_by == owner, Delivery.status == "sending"
@@ -277,7 +290,8 @@ class DeliveryRepository:
         return self._db.run(work)
 
     def counts(self, notice_ids: Sequence[str]) -> dict[str, DeliveryCounts]:
-        """Figures per notice: rows by status, reasons, unconfirmed, first and last send."""
+        """Figures per notice: rows by status, skipped and failed rows by reason, unconfirmed,
+        first and last send."""
         if not notice_ids:
             return {}
         ids = list(notice_ids)
@@ -300,12 +314,12 @@ class DeliveryRepository:
 
         def work(session: Session) -> dict[str, DeliveryCounts]:
             status: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-            reasons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            reasons: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
             unconfirmed: dict[str, int] = defaultdict(int)
             for notice_id, state, error, confirmed, n in session.execute(by_status):
                 status[notice_id][state] += n
                 if state in ("skipped", "failed"):
-                    reasons[notice_id][_reason(error)] += n
+                    reasons[(notice_id, state)][_reason(error)] += n
                 if state == "sent" and not confirmed:
                     unconfirmed[notice_id] += n
             spans = {n: (a, b) for n, a, b in session.execute(times)}
@@ -313,7 +327,8 @@ class DeliveryRepository:
                 n: DeliveryCounts(
                     n,
                     dict(status.get(n, {})),
-                    dict(reasons.get(n, {})),
+                    dict(sorted(reasons.get((n, "skipped"), {}).items())),
+                    dict(sorted(reasons.get((n, "failed"), {}).items())),
                     unconfirmed.get(n, 0),
                     *(_utc(t) for t in spans.get(n, (None, None))),
                 )

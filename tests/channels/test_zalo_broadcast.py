@@ -159,7 +159,7 @@ def test_zalo_bot_plan_quota_skips_and_reports_the_rest(
     assert len(got) == 7 and set(got.values()) == {1}  # Zalo never saw the other five
     report = figures(cli, env)
     assert (report["sent"], report["skipped"]) == (7, 5)
-    assert report["reasons"] == {"quota_plan": 5}
+    assert report["skipped_by_reason"] == {"quota_plan": 5}
 
 
 def test_zalo_oa_sends_inside_the_window_and_skips_the_rest(
@@ -181,7 +181,7 @@ def test_zalo_oa_sends_inside_the_window_and_skips_the_rest(
     assert oa_fake.refreshes == [FIRST_REFRESH] and oa_fake.reused == []
     report = figures(cli, env)
     assert (report["recipients"], report["sent"], report["skipped"]) == (6, 3, 3)
-    assert report["reasons"] == {"quota_follower": 3}
+    assert report["skipped_by_reason"] == {"quota_follower": 3}
     with Database(url) as database:
         contacts = ZaloRepository(database).contacts("zalo_oa", fresh)
     assert {c.replies for c in contacts.values()} == {1}  # counted towards the 8 replies
