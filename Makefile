@@ -13,7 +13,8 @@ format:
 	ruff format .
 
 kb:
-	cchc-bot kb check knowledge --strict
+	# errors fail; warnings (e.g. next year's Tết holidays not decided yet) are printed
+	cchc-bot kb check knowledge
 
 test:
 	pytest
