@@ -3,6 +3,9 @@ several, a sender that died before its notice was cancelled, a missed notice sen
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from cchc_bot.broadcast import ChannelDown, Rejected
-from cchc_bot.broadcast_journal import Journal, new_owner
+from cchc_bot.broadcast_journal import Journal, new_owner, owner_dead, owner_state
 from cchc_bot.broadcast_report import notice_report
 from cchc_bot.storage import Database, Repository
 from tests.broadcast_helpers import MemorySender, Parts, notice_folder, parts_for
@@ -139,3 +142,37 @@ def test_send_now_takes_a_missed_notice(bc: Parts) -> None:
     owner = new_owner()
     notice = bc.notices.claim("cchc-2027-01", owner, timedelta(seconds=30))
     assert notice.status == "sending" and notice.lease_owner == owner
+
+
+def test_a_journal_is_running_while_locked_and_over_once_its_process_is_killed(
+    tmp_path: Path,
+) -> None:
+    """Liveness is the journal's lock, not the host name or pid it records: a run in this
+    process is running until closed; one in a child killed with SIGKILL is over at once."""
+    owner = new_owner()
+    journal = Journal(tmp_path, owner)
+    assert owner_state(tmp_path, owner) == "running"
+    journal.close(remove=False)
+    assert owner_state(tmp_path, owner) == "over"
+    assert owner_state(tmp_path, "other-host:1:abc") == "elsewhere"
+
+    child_owner = "same-host-name:1:child"  # a pid that is not the child's: irrelevant
+    code = (
+        "import sys, time\n"
+        "from cchc_bot.broadcast_journal import Journal\n"
+        f"Journal({str(tmp_path)!r}, {child_owner!r})\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        assert owner_state(tmp_path, child_owner) == "running"
+        assert not owner_dead(tmp_path, child_owner)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        if child.stdout is not None:
+            child.stdout.close()
+    assert owner_state(tmp_path, child_owner) == "over"
+    assert owner_dead(tmp_path, child_owner)
