@@ -67,8 +67,8 @@ import vicov19  # noqa: E402
 from cchc_bot.knowledge import load_knowledge  # noqa: E402
 from cchc_bot.knowledge.model import KnowledgeBase  # noqa: E402
 from cchc_bot.matching import Matcher  # noqa: E402
+from cchc_bot.matching.entry_terms import answer_text  # noqa: E402
 from cchc_bot.matching.features import FEATURE_NAMES  # noqa: E402
-from cchc_bot.matching.matcher import answer_text  # noqa: E402
 from cchc_bot.matching.rerank import (  # noqa: E402
     CONFIDENCE_FEATURES,
     Reranker,

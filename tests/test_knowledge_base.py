@@ -289,6 +289,29 @@ def test_another_provinces_name_does_not_lead_the_question_astray(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "con hoc lop 3 chuyen truong",
+        "con toi hoc lop 4 muon chuyen truong",
+        "con tôi học lớp 2 muốn chuyển trường",
+        "con toi hoc lop 7 muon chuyen truong",
+        "chuyển trường tiểu học",
+    ],
+)
+def test_a_primary_or_lower_secondary_transfer_goes_to_the_commune(
+    knowledge: KnowledgeBase, text: str
+) -> None:
+    """Grades 1–5 and 6–9 are commune matters: "con hoc lop 3 chuyen truong" and "con toi
+    hoc lop 4 muon chuyen truong" were answered with the THPT transfer (0.51, 0.73)."""
+    match = Matcher(knowledge).match(text, today=date(2026, 11, 21))
+    assert match.status in ("answer", "choices"), match
+    assert match.candidates[0].entry.id == "chuyen-truong-thcs", match
+    assert not (match.status == "answer" and match.entry.id == "chuyen-truong-thpt"), match
+    note = full_procedure(knowledge.by_id()["chuyen-truong-thcs"])
+    assert "lớp 1–5" in note and "UBND xã, phường" in note
+
+
+@pytest.mark.parametrize(
     ("text", "entry_id"),
     [
         ("địa chỉ sở giáo dục hà nội", "so-gddt-tinh-khac"),

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from cchc_bot.knowledge.model import Entry
 from cchc_bot.matching.index import BM25Index
 
 CACHED_ENTRIES = 1024
@@ -64,3 +65,15 @@ class EntryTerms:
     def _of_answer(self, entry: int) -> frozenset[int]:
         """The term ids of the entry's answer text."""
         return frozenset(self._answers.doc_terms(entry).tolist())
+
+
+def answer_text(entry: Entry) -> str:
+    """The text indexed as an entry's answer (a procedure's fields joined)."""
+    if entry.answer:
+        return entry.answer
+    p = entry.procedure
+    if p is None:
+        return ""
+    parts = [p.summary or "", *p.documents, *p.steps, p.where or "", p.result or ""]
+    parts += [p.processing_time or "", p.fee or "", p.agency or "", p.note or ""]
+    return "\n".join(parts)

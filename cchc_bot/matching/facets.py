@@ -52,7 +52,7 @@ class SchoolLevels:
         self._of_entry = {
             entry_id: shared.setdefault(levels, levels)
             for entry_id, texts in entries
-            for levels in [self._named_in(f" {' | '.join(texts)} ")]
+            for levels in [self.named(" | ".join(texts).split())]
         }
 
     @classmethod
@@ -85,10 +85,13 @@ class SchoolLevels:
     def of_entry(self, entry_id: str) -> frozenset[str]:
         return self._of_entry.get(entry_id, frozenset())
 
+    def foreign(self, named: frozenset[str], entry_id: str) -> bool:
+        """The citizen named a level the entry never mentions while it names another: it is
+        about another level ("lớp 3" against the THPT transfer) and is never answered."""
+        mine = self.of_entry(entry_id)
+        return bool(named) and bool(mine) and not named & mine
+
     def conflict(self, named: frozenset[str], best: str, other: str) -> bool:
-        """The citizen named a level the best entry never mentions while it names another
-        level, and the other entry does mention it."""
-        if not named:
-            return False
-        mine, theirs = self.of_entry(best), self.of_entry(other)
-        return bool(named & theirs) and not (named & mine) and bool(mine)
+        """The best entry is about another level (`foreign`) and the other entry does
+        mention the level named."""
+        return self.foreign(named, best) and bool(named & self.of_entry(other))

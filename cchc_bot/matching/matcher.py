@@ -12,7 +12,7 @@ from cchc_bot.knowledge.model import Entry, KnowledgeBase
 from cchc_bot.lexicon import COMMON_WORDS, EVERYDAY_WORDS, GENERIC_WORDS, RELATED_WORDS
 from cchc_bot.matching.ambiguity import AmbiguityGuard
 from cchc_bot.matching.choices import Chooser
-from cchc_bot.matching.entry_terms import EntryTerms
+from cchc_bot.matching.entry_terms import EntryTerms, answer_text
 from cchc_bot.matching.facets import SchoolLevels
 from cchc_bot.matching.features import (
     CandidateView,
@@ -60,18 +60,6 @@ _SHAPES_KEPT = 5_000
 def _is_extra_term(term: str) -> bool:
     """Index terms that are not words: the interrogative-class terms ("QT_when")."""
     return "_" in term
-
-
-def answer_text(entry: Entry) -> str:
-    """The text indexed as an entry's answer (a procedure's fields joined)."""
-    if entry.answer:
-        return entry.answer
-    p = entry.procedure
-    if p is None:
-        return ""
-    parts = [p.summary or "", *p.documents, *p.steps, p.where or "", p.result or ""]
-    parts += [p.processing_time or "", p.fee or "", p.agency or "", p.note or ""]
-    return "\n".join(parts)
 
 
 class Matcher:
@@ -373,7 +361,7 @@ class Matcher:
         candidates = self._candidates(query, today or date.today())
         t = self.thresholds
         if vague and candidates and candidates[0].score >= t.answer:
-            vague = not self._cue_is_the_topic(query, candidates[0])
+            vague = not self.vagueness.cue_is_the_topic(query, candidates[0].entry.kind)
         # One word many entries share is no answer ("đăng ký"); with words no question uses
         # besides, the message is about something else ("đăng ký kết hôn"): shared_words.py.
         # (Aspect cues count here: "địa chỉ sở giáo dục cần thơ" is no one shared word; a
@@ -397,7 +385,9 @@ class Matcher:
         )
         # … unless the message is one of the best entry's questions ("cchc là gì vậy").
         shared_word = shared == "shared" and max(self._question_fits(query, best_index)) < 1.0
-        ambiguous = bool(rivals) or shared_word
+        # An entry about another school level than the one named is a choice at most.
+        foreign = self.levels.foreign(self.levels.named(query.sequence), best.entry.id)
+        ambiguous = bool(rivals) or shared_word or foreign
         if best.score >= t.answer and clear_lead and not ambiguous:
             aspect = query.aspect if best.entry.kind == "procedure" else None
             return Match("answer", best.entry, aspect, best.score, (best,), "confident")
@@ -407,12 +397,3 @@ class Matcher:
             return Match("unknown", None, None, best.score, (), "low_score")
         reason: Reason = "ambiguous" if ambiguous else "close"
         return Match("choices", None, query.aspect, best.score, offered, reason)
-
-    def _cue_is_the_topic(self, query: Query, best: Candidate) -> bool:
-        """An aspect cue picks a field of a procedure, but can be what a question about
-        something else is about: "làm thủ tục giáo dục online được không" asks about online
-        services (an FAQ entry, confidently matched), not about some procedure's online link.
-        """
-        return best.entry.kind != "procedure" and not self.vagueness.is_vague(
-            query, cues_say_nothing=False
-        )

@@ -44,3 +44,10 @@ class Vagueness:
                 if tuple(tokens[i : i + width]) == phrase:
                     covered[i : i + width] = [True] * width
         return [t for t, done in zip(tokens, covered, strict=True) if not done]
+
+    def cue_is_the_topic(self, query: Query, kind: str) -> bool:
+        """An aspect cue picks a field of a procedure, but can be what a question about
+        something else is about: "làm thủ tục giáo dục online được không" asks about online
+        services (an FAQ entry, confidently matched), not about some procedure's online link.
+        """
+        return kind != "procedure" and not self.is_vague(query, cues_say_nothing=False)

@@ -593,6 +593,45 @@ def test_a_grade_names_its_school_level(matcher: Matcher, question: str, entry_i
     assert not (m.status == "answer" and m.entry.id == other), describe(m)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "con học lớp 3 muốn chuyển trường",
+        "con hoc lop 4 xin chuyen truong",
+        "chuyển trường tiểu học",
+    ],
+)
+def test_a_level_no_entry_names_is_never_answered(matcher: Matcher, question: str) -> None:
+    """Grades 1–5 are primary school, which no fixture entry names: "con hoc lop 3 chuyen
+    truong" was answered with the THPT transfer (0.51) because no rival named the level
+    either. An entry about another level is a choice at most (facets.SchoolLevels.foreign)."""
+    m = match(matcher, question)
+    assert m.status != "answer", describe(m)
+
+
+def test_an_entrys_grades_name_its_level(small_knowledge: KnowledgeBase) -> None:
+    """An entry whose questions say "lớp 3" is about primary school, as a message saying it
+    would be."""
+    source = Source("procedures/x.yaml", 1)
+    entries = (
+        *small_knowledge.entries,
+        Entry(
+            "chuyen-truong-tieu-hoc",
+            "faq",
+            "faq/x",
+            ("Chuyển trường cho con học lớp 3", "con hoc lop 2 xin chuyen truong"),
+            source,
+            "Trả lời.",
+        ),
+    )
+    m = Matcher(KnowledgeBase("x", Agency("t", "t", "0"), entries))
+    assert m.levels.of_entry("chuyen-truong-tieu-hoc") == {"tieu hoc"}
+    assert m.levels.of_entry("chuyen-truong-thcs") >= {"trung hoc co so"}
+    reply = m.match("con học lớp 4 muốn chuyển trường", today=TODAY)
+    assert reply.candidates[0].entry.id == "chuyen-truong-tieu-hoc", describe(reply)
+    assert not (reply.status == "answer" and reply.entry.id != "chuyen-truong-tieu-hoc")
+
+
 def test_entries_far_down_the_pool_compare_one_question() -> None:
     """The pool's first four entries have their three best questions reranked, the rest one."""
     source = Source("faq/x.yaml", 1)
