@@ -233,6 +233,27 @@ def test_a_specialised_school_is_not_a_school_transfer_or_any_school(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "thi vào trường chuyên Lý Tự Trọng",
+        "thi vao truong chuyen ly tu trong",
+        "xin cho con vao truong chuyen",
+        "con muốn thi vào lớp 10 chuyên",
+    ],
+)
+def test_admission_to_a_specialised_school_is_grade_10_admission(
+    knowledge: KnowledgeBase, text: str
+) -> None:
+    """ "thi vào trường chuyên Lý Tự Trọng" was answered with the THPT transfer (0.75), "xin
+    cho con vao truong chuyen" with founding a specialised school (0.54); synonyms.yaml
+    reads entering a specialised school as grade-10 admission."""
+    match = Matcher(knowledge).match(text, today=date(2026, 11, 21))
+    assert match.status in ("answer", "choices"), match
+    assert match.candidates[0].entry.id == "tuyen-sinh-lop-10", match
+    assert not (match.status == "answer" and match.entry.id != "tuyen-sinh-lop-10"), match
+
+
+@pytest.mark.parametrize(
     ("text", "entry_id"),
     [
         ("Cải cách hành chính là gì?", "cai-cach-hanh-chinh-la-gi"),
