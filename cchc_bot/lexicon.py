@@ -256,6 +256,11 @@ QUESTION_CLASSES: dict[str, tuple[str, ...]] = {
     "can": ("có thể", "được không", "có được", "được phép"),
 }
 
+# Requests the department never serves, as knowledge-base synonyms rewrite them ("làm bằng
+# giả", "mua bằng tốt nghiệp" → "văn bằng giả mạo"): never answered, never offered choices
+# (matching/off_limits.py).
+OFF_LIMITS_PHRASES: tuple[str, ...] = ("văn bằng giả mạo",)
+
 # Mutually exclusive school levels: a question naming one ("cấp 2") is never answered
 # confidently with an entry that only ever speaks of another ("THPT").
 SCHOOL_LEVELS: tuple[str, ...] = (

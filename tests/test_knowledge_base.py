@@ -254,6 +254,35 @@ def test_admission_to_a_specialised_school_is_grade_10_admission(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "làm bằng giả",
+        "lam bang tot nghiep gia",
+        "mua bằng giả",
+        "mua bang tot nghiep cap 3 o dau",
+        "làm bằng đại học giả bao nhiêu tiền",
+    ],
+)
+def test_a_fake_diploma_goes_to_the_hotline(knowledge: KnowledgeBase, text: str) -> None:
+    """ "làm bằng giả" was answered with the diploma copy's fee (0.74): folded, "giả" (fake)
+    is "giá" (price). synonyms.yaml reads it as "văn bằng giả mạo" (off_limits.py)."""
+    match = Matcher(knowledge).match(text, today=date(2026, 11, 21))
+    assert (match.status, match.reason, match.candidates) == ("unknown", "off_limits", ())
+
+
+@pytest.mark.parametrize(
+    "text", ["cấp bản sao bằng giá bao nhiêu", "ban sao bang tot nghiep gia bao nhieu"]
+)
+def test_the_price_of_a_diploma_copy_is_still_its_fee(knowledge: KnowledgeBase, text: str) -> None:
+    match = Matcher(knowledge).match(text, today=date(2026, 11, 21))
+    assert (match.status, match.entry and match.entry.id, match.aspect) == (
+        "answer",
+        "ban-sao-van-bang",
+        "fee",
+    ), match
+
+
+@pytest.mark.parametrize(
     ("text", "entry_id"),
     [
         ("Cải cách hành chính là gì?", "cai-cach-hanh-chinh-la-gi"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator
 from datetime import date
 from functools import lru_cache
 
@@ -24,9 +24,10 @@ from cchc_bot.matching.features import (
 from cchc_bot.matching.index import BM25Index
 from cchc_bot.matching.keywords import EntryKeywords
 from cchc_bot.matching.numbers import ReferenceNumbers
+from cchc_bot.matching.off_limits import OffLimits
 from cchc_bot.matching.packed_texts import PackedTexts
 from cchc_bot.matching.qtypes import QuestionClasses
-from cchc_bot.matching.query import Query, QueryReader
+from cchc_bot.matching.query import Query, QueryReader, related_table
 from cchc_bot.matching.rerank import Reranker
 from cchc_bot.matching.shared_words import SharedWords
 from cchc_bot.matching.speller import Speller
@@ -110,7 +111,7 @@ class Matcher:
             min_idf=_MIN_ANSWER_IDF,
         )
         self.speller = self._speller()
-        self.related_words = self._related_table((*RELATED_WORDS, *syn.related))
+        self.related_words = related_table(self.normalizer, (*RELATED_WORDS, *syn.related))
         common = {t for w in COMMON_WORDS for t in tokens(w)}
         self.reader = QueryReader(
             self.normalizer,
@@ -124,6 +125,7 @@ class Matcher:
         )
         self.aspects = self.reader.aspects
         self.vagueness = Vagueness(self.reader.common, GENERIC_WORDS, tokens)
+        self.off_limits = OffLimits(tokens)
         ids = [e.id for e in self.entries]  # the questions as normalised while indexing:
         self.levels = SchoolLevels.of_packed(tokens, ids, self._texts, self._starts, counts)
         self.terms = EntryTerms(self.questions, self.answers, self._starts, counts)
@@ -170,15 +172,6 @@ class Matcher:
     def _pair_count(self, a: str, b: str) -> int:
         """How often word b follows word a in the questions and answers."""
         return self.questions.pair_count(a, b) + self.answers.pair_count(a, b)
-
-    def _related_table(self, groups: Sequence[Sequence[str]]) -> dict[str, set[str]]:
-        table: dict[str, set[str]] = {}
-        for group in groups:
-            phrases = [tuple(self.normalizer.tokens(w)) for w in group]
-            words = [p[0] for p in phrases if len(p) == 1]
-            for word in words:
-                table.setdefault(word, set()).update(w for w in words if w != word)
-        return table
 
     def _valid_mask(self, today: date) -> np.ndarray:
         if self._valid_cache is None or self._valid_cache[0] != today:
@@ -356,6 +349,8 @@ class Matcher:
         query = self._query(text)
         if not query.tokens:
             return Match("unknown", None, None, 0.0, (), "empty")
+        if self.off_limits.holds(query.sequence):  # "làm bằng giả": the hotline only
+            return Match("unknown", None, None, 0.0, (), "off_limits")
         content = self.vagueness.content(query)
         vague = not content
         candidates = self._candidates(query, today or date.today())

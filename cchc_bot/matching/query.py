@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from cchc_bot.matching.aspects import AspectDetector
@@ -24,6 +24,18 @@ DISTINCTIVE_IDF = 1.0  # words rarer than this tell entries apart
 # where "mức độ 3 là gì" was answered. Measured: 3.0 gains 0.8 / 0.7 points on the golden
 # set, keeps the benchmark's top-3; 2.0 loses a benchmark question, 1.0 answers OOS.
 COMMON_MAX_WEIGHT = 3.0
+
+
+def related_table(normalizer: Normalizer, groups: Sequence[Sequence[str]]) -> dict[str, set[str]]:
+    """Each one-word member of a group of related words → the group's other one-word members
+    (normalised)."""
+    table: dict[str, set[str]] = {}
+    for group in groups:
+        phrases = [tuple(normalizer.tokens(w)) for w in group]
+        words = [p[0] for p in phrases if len(p) == 1]
+        for word in words:
+            table.setdefault(word, set()).update(w for w in words if w != word)
+    return table
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from cchc_bot.knowledge.model import Entry
 
 MatchStatus = Literal["answer", "choices", "unknown"]
 # Why the matcher decided as it did (for logs and for the engine's wording).
-Reason = Literal["confident", "close", "ambiguous", "low_score", "too_vague", "empty"]
+Reason = Literal["confident", "close", "ambiguous", "low_score", "too_vague", "empty", "off_limits"]
 
 MAX_CHOICES = 3
 
