@@ -52,7 +52,7 @@ def build_senders(
         )
         senders[zalo.channel] = QuotaGuard(
             zalo,
-            monthly_quota=settings.broadcast_zalo_quota,
+            monthly_quota=zalo_monthly_quota(settings),
             used=lambda: deliveries.channel_usage(zalo.channel, month_start(settings)),
         )
     if settings.zalo_oa_app_id:
@@ -60,6 +60,14 @@ def build_senders(
 
         senders[OA_CHANNEL] = _oa_sender(settings, database)
     return senders
+
+
+def zalo_monthly_quota(settings: Settings) -> int | None:
+    """CCHC_BROADCAST_ZALO_QUOTA when set, else the plan quota of the Zalo Bot channel's
+    capabilities (None: no fixed quota)."""
+    from cchc_bot.channels.capabilities import ZALO_BOT
+
+    return settings.broadcast_zalo_quota or ZALO_BOT.broadcast_quota
 
 
 def _oa_sender(settings: Settings, database: Database) -> Sender:

@@ -71,7 +71,7 @@ class Settings:
     broadcast_telegram_rate: float
     broadcast_zalo_rate: float
     broadcast_chat_rate: float
-    broadcast_zalo_quota: int
+    broadcast_zalo_quota: int | None  # None: the channel's plan quota
     broadcast_catchup_days: float
     broadcast_interval: float
     broadcast_journal_dir: Path

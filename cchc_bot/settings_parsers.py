@@ -37,6 +37,11 @@ def positive_int(raw: str) -> int:
     return value
 
 
+def optional_positive_int(raw: str) -> int | None:
+    """Empty: not set (the caller falls back to its own default)."""
+    return positive_int(raw) if raw else None
+
+
 def timezone(raw: str) -> ZoneInfo:
     try:
         return ZoneInfo(raw)

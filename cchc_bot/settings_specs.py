@@ -273,9 +273,10 @@ SPECS: tuple[Spec, ...] = (
     ),
     Spec(
         "broadcast_zalo_quota",
-        parse.positive_int,
-        "3000",
-        "Zalo Bot plan: messages a month, both directions; a notice that would pass it is skipped",
+        parse.optional_positive_int,
+        "",
+        "Zalo Bot plan: messages a month, both directions (empty: the plan quota the Zalo"
+        " channel reports, 3,000 Basic); a notice that would pass it is skipped",
     ),
     Spec(
         "broadcast_catchup_days",

@@ -162,6 +162,24 @@ def test_zalo_bot_plan_quota_skips_and_reports_the_rest(
     assert report["skipped_by_reason"] == {"quota_plan": 5}
 
 
+def test_without_a_quota_setting_the_zalo_channels_plan_quota_applies(
+    bot_fake: FakeZaloBot, tmp_path: Path
+) -> None:
+    """CCHC_BROADCAST_ZALO_QUOTA unset: the quota is the one the channel's capabilities
+    report (Basic plan); set, the setting wins."""
+    from cchc_bot.channels.capabilities import ZALO_BOT
+    from cchc_bot.server_broadcast import build_senders
+    from cchc_bot.settings import Settings
+    from cchc_bot.storage import DeliveryRepository
+
+    cases = (({}, ZALO_BOT.broadcast_quota), ({"CCHC_BROADCAST_ZALO_QUOTA": "7"}, 7))
+    with Database(f"sqlite:///{tmp_path / 'q.sqlite3'}") as database:
+        for extra, expected in cases:
+            settings = Settings.load(bot_env(bot_fake, **extra), env_file=None)
+            senders = build_senders(settings, database, DeliveryRepository(database))
+            assert senders["zalo"].monthly_quota == expected  # type: ignore[attr-defined]
+
+
 def test_zalo_oa_sends_inside_the_window_and_skips_the_rest(
     cli: Cli, oa_fake: FakeZaloOa, url: str
 ) -> None:
