@@ -272,6 +272,12 @@ SCHOOL_LEVELS: tuple[str, ...] = (
     "cao đẳng",
 )
 
+# Levels the department does not administer (universities and the Ministry do): an entry is
+# about one only when its first question, its name, names it; elsewhere in its questions it is
+# a purpose ("thi lại để xét đại học"), and "đăng ký xét tuyển đại học" is not about the entry
+# (matching/facets.py). Phrases of SCHOOL_LEVELS.
+HIGHER_EDUCATION_LEVELS: tuple[str, ...] = ("đại học", "cao đẳng")
+
 # The grades of each level (general education: grades 1–5 primary, 6–9 lower secondary,
 # 10–12 upper secondary): "con học lớp 7" names the lower-secondary level as surely as
 # "cấp 2" does. Keys are phrases of SCHOOL_LEVELS.

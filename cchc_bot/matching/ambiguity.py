@@ -71,6 +71,11 @@ class AmbiguityGuard:
         chính" whose question has words the message lacks."""
         coverage, words, held = self.closest(query, best.entry.id)
         named = self._levels.named(query.sequence)
+        best_index = self._index_of[best.entry.id]
+        # Another school level than the best entry's (facets.py), unless the message is one of
+        # its questions ("sinh viên cao đẳng … thi lại để xét đại học" is the free candidates').
+        foreign = self._levels.foreign(named, best.entry.id)
+        foreign = foreign and max(self._fits(query, best_index)) < 1.0
         found = []
         for other in others:
             other_coverage, other_words, _ = self.closest(query, other.entry.id)
@@ -78,9 +83,9 @@ class AmbiguityGuard:
             needed = held if far_behind else words
             close = other_coverage >= coverage - AMBIGUITY_GAP and needed <= other_words
             if close and far_behind:  # … and the message must hold its question as fully
-                mine = max(self._fits(query, self._index_of[best.entry.id]))
+                mine = max(self._fits(query, best_index))
                 theirs = max(self._fits(query, self._index_of[other.entry.id]))
                 close = theirs >= mine - AMBIGUITY_GAP
-            if close or self._levels.conflict(named, best.entry.id, other.entry.id):
+            if close or (foreign and self._levels.conflict(named, best.entry.id, other.entry.id)):
                 found.append(other)
         return found

@@ -7,7 +7,7 @@ per query) is what keeps them cheap. At most `CACHED_ENTRIES` entries are kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 
 import numpy as np
@@ -50,6 +50,16 @@ class EntryTerms:
             mass = sum(weight[t] for t in terms) or 1.0
             out.append(sum(weight[t] for t in terms if t in held) / mass)
         return out
+
+    def words_in_answers(self, tokens: Iterable[str], pool: Iterable[int]) -> list[set[str]]:
+        """For each entry of the pool, the words of `tokens` (a query's) its answer holds."""
+        vocabulary = self._answers.vocabulary
+        known = [(vocabulary[t], t) for t in tokens if t in vocabulary]
+        found: list[set[str]] = []
+        for index in pool:
+            terms = self.of_answer(index)
+            found.append({token for term, token in known if term in terms})
+        return found
 
     def _of_questions(self, entry: int) -> tuple[frozenset[int], ...]:
         """The term ids of each of the entry's questions."""

@@ -3,7 +3,12 @@
 A citizen who names a level means it: an entry about another level must not be answered
 as if it were theirs (`conflict`), and among choices the entries of their level come first.
 A grade names its level too ("con học lớp 7" is a lower-secondary pupil: `GradeLevels`); an
-entry's levels are the ones its questions name.
+entry's levels are the ones its questions name — except a level of higher education
+(`lexicon.HIGHER_EDUCATION_LEVELS`: not the department's), which an entry is about only when
+its first question (its official name, knowledge/README.md) names it. Other questions name
+university in passing, as a purpose: "Em là sinh viên cao đẳng, muốn thi lại để xét đại học
+…" is a question of the THPT exam's free candidates, and "đăng ký xét tuyển đại học" was
+answered with that entry (0.76) as if it were about university admission.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 
-from cchc_bot.lexicon import GRADE_WORDS, SCHOOL_GRADES, SCHOOL_LEVELS
+from cchc_bot.lexicon import GRADE_WORDS, HIGHER_EDUCATION_LEVELS, SCHOOL_GRADES, SCHOOL_LEVELS
 
 Tokenize = Callable[[str], list[str]]
 
@@ -47,13 +52,19 @@ class SchoolLevels:
             phrase for phrase in (" ".join(tokens(level)) for level in SCHOOL_LEVELS) if phrase
         )
         self._grades = GradeLevels(tokens)
+        higher = (" ".join(tokens(level)) for level in HIGHER_EDUCATION_LEVELS)
+        self._higher = frozenset(p for p in higher if p)
         shared: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set
-        # One string per entry: " | " keeps a phrase from running across two questions.
-        self._of_entry = {
-            entry_id: shared.setdefault(levels, levels)
-            for entry_id, texts in entries
-            for levels in [self.named(" | ".join(texts).split())]
-        }
+        self._of_entry: dict[str, frozenset[str]] = {}
+        self._about: dict[str, frozenset[str]] = {}  # the levels each entry is about
+        for entry_id, questions in entries:
+            texts = list(questions)
+            # One string per entry: " | " keeps a phrase from running across two questions.
+            levels = self.named(" | ".join(texts).split())
+            self._of_entry[entry_id] = shared.setdefault(levels, levels)
+            named_by_name = self.named(texts[0].split()) if texts else frozenset()
+            about = levels - (self._higher - named_by_name)
+            self._about[entry_id] = shared.setdefault(about, about)
 
     @classmethod
     def of_packed(
@@ -85,10 +96,16 @@ class SchoolLevels:
     def of_entry(self, entry_id: str) -> frozenset[str]:
         return self._of_entry.get(entry_id, frozenset())
 
+    def about(self, entry_id: str) -> frozenset[str]:
+        """The levels an entry is about: those its questions name, a level of higher
+        education only when its name (first question) names it."""
+        return self._about.get(entry_id, frozenset())
+
     def foreign(self, named: frozenset[str], entry_id: str) -> bool:
-        """The citizen named a level the entry never mentions while it names another: it is
-        about another level ("lớp 3" against the THPT transfer) and is never answered."""
-        mine = self.of_entry(entry_id)
+        """The citizen named none of the levels the entry is about while it is about some:
+        it is about another level ("lớp 3" against the THPT transfer, "xét tuyển đại học"
+        against the THPT exam's free candidates) and is never answered."""
+        mine = self.about(entry_id)
         return bool(named) and bool(mine) and not named & mine
 
     def conflict(self, named: frozenset[str], best: str, other: str) -> bool:

@@ -252,7 +252,7 @@ class Matcher:
         q_max = float(q_scores.max()) or 1.0
         a_max = float(a_scores.max()) or 1.0
         top = ranked[0][1] or 1.0
-        in_answer = self._words_in_answers(query, [index for index, _ in ranked])
+        in_answer = self.terms.words_in_answers(query.tokens, [index for index, _ in ranked])
         owners: list[int] = []
         rows: list[list[float]] = []
         for rank, (index, fused) in enumerate(ranked):
@@ -282,16 +282,6 @@ class Matcher:
         if shape is None:
             shape = self._shapes[doc] = question_shape(self._texts[doc])
         return shape
-
-    def _words_in_answers(self, query: Query, pool: list[int]) -> list[set[str]]:
-        """For each entry of the pool, the query's words its answer text contains."""
-        vocabulary = self.answers.vocabulary
-        known = [(vocabulary[t], t) for t in query.tokens if t in vocabulary]
-        found: list[set[str]] = []
-        for index in pool:
-            terms = self.terms.of_answer(index)
-            found.append({token for term, token in known if term in terms})
-        return found
 
     def candidate_features(
         self, text: str, *, today: date | None = None, exclude: Collection[int] = ()
@@ -378,15 +368,17 @@ class Matcher:
             if best.score >= t.answer
             else ([], [])
         )
-        # … unless the message is one of the best entry's questions ("cchc là gì vậy").
-        shared_word = shared == "shared" and max(self._question_fits(query, best_index)) < 1.0
-        # An entry about another school level than the one named is a choice at most.
+        # A word many entries share, or an entry about another school level than the one named
+        # ("lớp 3", "xét tuyển đại học": facets.py), is a choice at most — unless the message is
+        # one of the entry's questions ("cchc là gì vậy", "… thi lại để xét đại học …").
         foreign = self.levels.foreign(self.levels.named(query.sequence), best.entry.id)
-        ambiguous = bool(rivals) or shared_word or foreign
+        if (shared == "shared" or foreign) and max(self._question_fits(query, best_index)) >= 1:
+            shared, foreign = "specific", False
+        ambiguous = bool(rivals) or shared == "shared" or foreign
         if best.score >= t.answer and clear_lead and not ambiguous:
             aspect = query.aspect if best.entry.kind == "procedure" else None
             return Match("answer", best.entry, aspect, best.score, (best,), "confident")
-        sharing = sharing if shared_word else frozenset()
+        sharing = sharing if shared == "shared" else frozenset()
         offered = self.chooser.offered(query, candidates, rivals, numbered, sharing)
         if not offered:
             return Match("unknown", None, None, best.score, (), "low_score")

@@ -632,6 +632,46 @@ def test_an_entrys_grades_name_its_level(small_knowledge: KnowledgeBase) -> None
     assert not (reply.status == "answer" and reply.entry.id != "chuyen-truong-tieu-hoc")
 
 
+def test_a_university_named_in_passing_does_not_make_an_entry_about_university(
+    small_knowledge: KnowledgeBase,
+) -> None:
+    """Higher education (lexicon.HIGHER_EDUCATION_LEVELS) is an entry's level only when its
+    first question, its name, names it: "thi lại để xét đại học" is a purpose, and "đăng ký
+    xét tuyển đại học" was answered with the THPT exam's free candidates at 0.76."""
+    source = Source("faq/x.yaml", 1)
+    extra = (
+        Entry(
+            "thi-sinh-tu-do",
+            "faq",
+            "faq/x",
+            (
+                "Thí sinh tự do đăng ký dự thi tốt nghiệp trung học phổ thông",
+                "Em là sinh viên cao đẳng, muốn thi lại để xét đại học thì đăng ký thế nào?",
+                "Thí sinh tự do thi lại tốt nghiệp đăng ký ở đâu?",
+            ),
+            source,
+            "Trả lời.",
+        ),
+        Entry(
+            "van-bang-dai-hoc",
+            "faq",
+            "faq/x",
+            ("Bằng đại học, cao đẳng: xin bản sao", "Mất bằng đại học thì xin lại ở đâu?"),
+            source,
+            "Trả lời.",
+        ),
+    )
+    entries = (*small_knowledge.entries, *extra)
+    m = Matcher(KnowledgeBase("x", Agency("t", "t", "0"), entries))
+    assert m.levels.of_entry("thi-sinh-tu-do") >= {"dai hoc", "cao dang"}
+    assert m.levels.about("thi-sinh-tu-do") == {"trung hoc pho thong"}
+    assert m.levels.about("van-bang-dai-hoc") == {"dai hoc", "cao dang"}
+    reply = m.match("đăng ký xét tuyển đại học", today=TODAY)
+    assert not (reply.status == "answer" and reply.entry.id == "thi-sinh-tu-do"), describe(reply)
+    own = m.match(extra[0].questions[1], today=TODAY)  # its own question is still answered
+    assert (own.status, own.entry and own.entry.id) == ("answer", "thi-sinh-tu-do"), describe(own)
+
+
 def test_entries_far_down_the_pool_compare_one_question() -> None:
     """The pool's first four entries have their three best questions reranked, the rest one."""
     source = Source("faq/x.yaml", 1)
