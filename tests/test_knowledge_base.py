@@ -84,6 +84,32 @@ def test_required_procedure(knowledge: KnowledgeBase, entry_id: str) -> None:
         assert len(body) < 500 + 40, f"{entry_id}/{aspect}: {len(body)} characters"
 
 
+# Where a procedure can be filed online. Filed at the department (its `where` names the city's
+# service centre): the national portal's link. Not filed there (commune, school, abolished):
+# no link, and the note says what applies. A level is never implied: without one (none is
+# published for Cần Thơ) the note says it is unverified.
+DEPARTMENT_DESK = "109 Nguyễn Trãi"
+PORTAL = "https://dichvucong.gov.vn"
+NOT_FILED_AT_THE_DEPARTMENT = {"chuyen-truong-thcs", "day-them-hoc-them"}
+
+
+@pytest.mark.parametrize("entry_id", PROCEDURES)
+def test_where_to_file_online_is_stated(knowledge: KnowledgeBase, entry_id: str) -> None:
+    p = knowledge.by_id()[entry_id].procedure
+    assert p is not None
+    online = p.online
+    assert online is not None and (online.url or online.note), f"{entry_id}: no online record"
+    if DEPARTMENT_DESK in (p.where or ""):
+        assert online.url == PORTAL, f"{entry_id}: filed at the department, no online link"
+    if online.url is None:
+        assert online.note, f"{entry_id}: no link and no reason"
+    elif online.level is None:
+        unverified = "chưa xác minh" in (online.note or "").lower()
+        assert unverified, f"{entry_id}: the level is neither given nor flagged unverified"
+    if entry_id in NOT_FILED_AT_THE_DEPARTMENT:
+        assert online.url is None, f"{entry_id}: nothing to file at the department online"
+
+
 @pytest.mark.parametrize("entry_id", FAQS)
 def test_required_faq(knowledge: KnowledgeBase, entry_id: str) -> None:
     entry = knowledge.by_id().get(entry_id)
