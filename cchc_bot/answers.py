@@ -26,8 +26,8 @@ def aspect_text(p: ProcedureFields, aspect: str) -> str | None:
         lines = []
         if p.online.level:
             lines.append(texts.ONLINE_LEVEL.format(level=p.online.level))
-        if p.online.url:
-            lines.append(texts.ONLINE_LINK.format(url=p.online.url))
+        if p.online.url:  # the section's title already says "Nộp trực tuyến"
+            lines.append(p.online.url)
         if p.online.note:
             lines.append(p.online.note)
         return "\n".join(lines)

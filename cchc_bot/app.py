@@ -106,14 +106,19 @@ def build_hotline(
 def warn_holiday_gaps(holidays: Iterable[Holiday], timezone: ZoneInfo) -> None:
     """Log what holidays.yaml lacks for the coming year (due times would count those days)."""
     gaps = holiday_gaps([h.day for h in holidays], datetime.now(timezone).date())
-    if gaps is not None:
-        log.warning(
-            "holidays.yaml does not cover the year up to %s: listed until %s, Tet missing: %s "
-            "(due times will count those days as working days; `cchc-bot kb check` tells more)",
-            gaps.horizon,
-            gaps.listed_until or "-",
-            ", ".join(map(str, gaps.tet_years)) or "-",
-        )
+    if gaps is None:
+        return
+    missing = []
+    if gaps.listed_until is not None or not gaps.tet_years:
+        missing.append(f"holidays listed only until {gaps.listed_until or '-'}")
+    if gaps.tet_years:
+        missing.append("no Tet holidays for " + ", ".join(map(str, gaps.tet_years)))
+    log.warning(
+        "holidays.yaml does not cover the year up to %s: %s (due times will count those days "
+        "as working days; `cchc-bot kb check` tells more)",
+        gaps.horizon,
+        "; ".join(missing),
+    )
 
 
 def build_app(settings: Settings, knowledge_dir: Path | None = None) -> App:

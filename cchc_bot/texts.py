@@ -158,7 +158,7 @@ ASPECT_TITLES = {
     "legal_basis": "Căn cứ pháp lý",
     "agency": "Cơ quan giải quyết",
 }
-ASPECT_MISSING = "Mục «{title}» chưa có thông tin được xác nhận; dưới đây là toàn bộ thủ tục."
+ASPECT_MISSING = "«{title}»: chưa có thông tin xác nhận. Toàn bộ thủ tục:"
 PROCEDURE_CODE = "Mã thủ tục: {code}"
 ONLINE_LEVEL = "Mức độ: {level}"
 ONLINE_LINK = "Nộp trực tuyến: {url}"

@@ -89,8 +89,7 @@ def test_full_procedure_in_record_order() -> None:
             "Thời hạn giải quyết: Trong ngày làm việc.",
             "Phí, lệ phí: 3.000 đồng/bản.",
             "Nơi nộp hồ sơ: Bộ phận một cửa của Sở GDĐT.",
-            "Nộp trực tuyến:\nMức độ: Một phần\nNộp trực tuyến: https://dichvucong.gov.vn\n"
-            "Nhận kết quả trực tiếp.",
+            "Nộp trực tuyến:\nMức độ: Một phần\nhttps://dichvucong.gov.vn\nNhận kết quả trực tiếp.",
             "Kết quả: Bản sao văn bằng.",
             "Căn cứ pháp lý:\n- Thông tư 21/2019/TT-BGDĐT\n- Nghị định 23/2015/NĐ-CP",
             "Cơ quan giải quyết: Sở GDĐT.",
@@ -303,3 +302,11 @@ def test_agency_placeholders_are_filled() -> None:
     assert "Gọi 0292 3000 111 (Sở GDĐT TN)" in text
     assert "{hotline}" not in text
     assert "e-mail: {email}." in text  # no value in agency.yaml: left for staff to notice
+
+
+def test_online_section_names_its_title_once() -> None:
+    """Bug fix: the link line repeated the section title ("Nộp trực tuyến:\nNộp trực tuyến: …")."""
+    text = full_procedure(PROCEDURE)
+    assert text.count(texts.ASPECT_TITLES["online"]) == 1
+    link_only = full_procedure(sparse(online=Online(url="https://x.vn")))
+    assert "Nộp trực tuyến: https://x.vn" in link_only
