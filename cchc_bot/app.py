@@ -105,13 +105,16 @@ def build_hotline(
 
 def warn_holiday_gaps(holidays: Iterable[Holiday], timezone: ZoneInfo) -> None:
     """Log what holidays.yaml lacks for the coming year (due times would count those days)."""
-    gaps = holiday_gaps([h.day for h in holidays], datetime.now(timezone).date())
+    days = [h.day for h in holidays]
+    gaps = holiday_gaps(days, datetime.now(timezone).date())
     if gaps is None:
         return
     missing = []
-    if gaps.listed_until is not None or not gaps.tet_years:
-        missing.append(f"holidays listed only until {gaps.listed_until or '-'}")
-    if gaps.tet_years:
+    if not days:
+        missing.append("no holidays listed")
+    elif gaps.listed_until is not None:
+        missing.append(f"holidays listed only until {gaps.listed_until}")
+    if gaps.tet_years and days:
         missing.append("no Tet holidays for " + ", ".join(map(str, gaps.tet_years)))
     log.warning(
         "holidays.yaml does not cover the year up to %s: %s (due times will count those days "

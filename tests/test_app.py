@@ -34,3 +34,10 @@ def test_a_short_list_says_where_it_ends(caplog: pytest.LogCaptureFixture) -> No
     with caplog.at_level(logging.WARNING, logger="cchc_bot.app"):
         warn_holiday_gaps(holidays(soon), TZ)
     assert f"holidays listed only until {soon}" in caplog.records[-1].getMessage()
+
+
+def test_an_empty_list_says_so(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="cchc_bot.app"):
+        warn_holiday_gaps([], TZ)
+    message = caplog.records[-1].getMessage()
+    assert "no holidays listed" in message and "Tet" not in message
